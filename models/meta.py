@@ -1,0 +1,10 @@
+"""Key/value settings of one database: schema version, this terminal's identity."""
+
+from sqlmodel import Field, SQLModel
+
+
+class Setting(SQLModel, table=True):
+    __tablename__ = "setting"
+
+    key: str = Field(primary_key=True, max_length=64)
+    value: str

@@ -1,0 +1,505 @@
+"""At the counter: issue parts to a work order, take them back, write off what was used.
+
+These are the posts a clerk makes with a scanner in one hand. Each checks the acting
+user's right, the WO's gate and the ledger's rules, then posts one set of movements
+in one transaction. A key posted twice returns the first result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from models import DemandLine, Item, Location, LocationKind, Lot, MovementKind, Serial, WorkOrder
+from storeroom_tui import catalog, ledger, reservations, wip, workorders
+from storeroom_tui.errors import (
+    ExpiredLot,
+    InsufficientStock,
+    InvalidValue,
+    ReasonRequired,
+    ReturnExceedsIssued,
+    SerialNotAvailable,
+    SerialNotIssued,
+    SerialRequired,
+    ToolMustBeReturned,
+    UnknownLot,
+    WriteOffExceedsIssued,
+)
+from storeroom_tui.gates import Gate, require_gate
+from storeroom_tui.ledger import MovementSpec, Posting
+from storeroom_tui.permissions import Action, Actor
+from storeroom_tui.quantities import MILLI, format_qty
+
+
+class Condition(StrEnum):
+    NEW = "new"
+    OPENED = "opened"
+    INSPECT = "inspect"
+    REJECTED = "rejected"
+
+
+def parse_condition(text: str) -> Condition:
+    try:
+        return Condition(text.strip().lower())
+    except ValueError:
+        known = ", ".join(c.value for c in Condition)
+        raise InvalidValue(f"condition {text!r} is not one of: {known}", text) from None
+
+
+def _serial_count(item: Item, qty: int, serial_nos: list[str]) -> list[str]:
+    if not ledger.needs_serial(item):
+        if serial_nos:
+            raise InvalidValue(
+                f"{item.part_number} is not tracked by serial; serial {serial_nos[0]!r}",
+                serial_nos[0],
+            )
+        return []
+    if not serial_nos:
+        raise SerialRequired(
+            f"{item.part_number} is serialised: scan or give the serial of each unit",
+            item.part_number,
+        )
+    if qty % MILLI or len(serial_nos) != qty // MILLI:
+        raise SerialRequired(
+            f"{item.part_number}: {format_qty(qty)} units need {format_qty(qty)} serials, "
+            f"{len(serial_nos)} given",
+            item.part_number,
+        )
+    cleaned = [ledger.check_serial_text(s) for s in serial_nos]
+    if len(set(cleaned)) != len(cleaned):
+        twice = next(s for s in cleaned if cleaned.count(s) > 1)
+        raise InvalidValue(f"serial {twice} is given twice", twice)
+    return cleaned
+
+
+# --- issue -------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class IssuePlan:
+    """Which demand line an issue lands on and why it deviates from plan, if it does."""
+
+    line: DemandLine | None  # None: an additional issue, its line made when posting
+    deviation: str | None
+
+
+def plan_line(
+    session: Session,
+    work_order: WorkOrder,
+    item: Item,
+    qty: int,
+    reason: str | None,
+) -> IssuePlan:
+    """The line for `item`: its own, one it substitutes on, or an additional issue."""
+    assert work_order.id is not None
+    position = wip.position(session, work_order.id)
+    own = [line for line in position.lines if line.item_id == item.id]
+    own.sort(key=lambda line: (line.additional, line.to_issue == 0, line.line_no))
+    has_reason = bool(reason and reason.strip())
+    if own:
+        chosen = own[0]
+        line = session.get(DemandLine, chosen.line_id)
+        if qty > chosen.to_issue and not chosen.additional:
+            if not has_reason:
+                raise ReasonRequired(
+                    f"{item.part_number}: {format_qty(qty)} asked but only "
+                    f"{format_qty(chosen.to_issue)} still planned on line {chosen.line_no}; "
+                    "give a reason for the over-issue",
+                    item.part_number,
+                )
+            return IssuePlan(line, "over_issue")
+        return IssuePlan(line, "additional" if chosen.additional else None)
+    for candidate in position.lines:
+        if item.id in workorders.substitutes_of(session, candidate.line_id):
+            if not has_reason:
+                raise ReasonRequired(
+                    f"{item.part_number} substitutes {candidate.part} on line "
+                    f"{candidate.line_no}; give a reason",
+                    item.part_number,
+                )
+            return IssuePlan(session.get(DemandLine, candidate.line_id), "substitute")
+    if not has_reason:
+        raise ReasonRequired(
+            f"{item.part_number} is not on the pick list of {work_order.number}; "
+            "give a reason for an additional issue",
+            item.part_number,
+        )
+    return IssuePlan(None, "additional")
+
+
+def _serial_sources(
+    session: Session, item: Item, serial_nos: list[str], bin_location: Location | None
+) -> list[tuple[Location, Lot | None, Serial, int]]:
+    picked = []
+    for serial_no in serial_nos:
+        serial = ledger.find_serial(session, item, serial_no)
+        if serial is None:
+            raise SerialNotAvailable(
+                f"serial {serial_no} of {item.part_number} is not known here", serial_no
+            )
+        location = session.get(Location, serial.location_id)
+        assert location is not None
+        if location.kind != LocationKind.BIN or not location.available:
+            where = location.code
+            if serial.wo_id:
+                wo = session.get(WorkOrder, serial.wo_id)
+                where += f" on {wo.number}" if wo else ""
+            raise SerialNotAvailable(
+                f"serial {serial_no} of {item.part_number} is not on a shelf (it is in {where})",
+                serial_no,
+            )
+        if bin_location is not None and location.id != bin_location.id:
+            raise SerialNotAvailable(
+                f"serial {serial_no} is in {location.code}, not in {bin_location.code}", serial_no
+            )
+        lot = session.get(Lot, serial.lot_id) if serial.lot_id else None
+        picked.append((location, lot, serial, MILLI))
+    return picked
+
+
+def _bulk_sources(
+    session: Session,
+    item: Item,
+    qty: int,
+    line_id: int | None,
+    bin_location: Location | None,
+    lot: Lot | None,
+) -> list[tuple[Location, Lot | None, Serial | None, int]]:
+    """Take from the line's reservations first, then first expiry, then fullest bin."""
+    found = reservations.sources(
+        session,
+        item.id,  # type: ignore[arg-type]
+        exclude_line_id=line_id,
+        location_id=bin_location.id if bin_location else None,
+        lot_id=lot.id if lot else None,
+    )
+    if line_id is not None:
+        mine = {(r.location_id, r.lot_id) for r in reservations.open_reservations(session, line_id)}
+        found.sort(key=lambda s: (s.location_id, s.lot_id) not in mine)
+    picked: list[tuple[Location, Lot | None, Serial | None, int]] = []
+    remaining = qty
+    for source in found:
+        if remaining <= 0:
+            break
+        take = min(source.free, remaining)
+        if take <= 0:
+            continue
+        location = session.get(Location, source.location_id)
+        source_lot = session.get(Lot, source.lot_id) if source.lot_id else None
+        picked.append((location, source_lot, None, take))  # type: ignore[arg-type]
+        remaining -= take
+    if remaining > 0:
+        free = sum(s.free for s in found)
+        on_hand = sum(s.on_hand for s in found)
+        where = f" at {bin_location.code}" if bin_location else ""
+        if lot:
+            where += f" lot {lot.lot_no}"
+        held = (
+            f" ({format_qty(on_hand - free)} reserved for other work orders)"
+            if on_hand > free
+            else ""
+        )
+        raise InsufficientStock(
+            f"only {format_qty(free)} {item.uom} of {item.part_number} available{where}{held}; "
+            f"{format_qty(qty)} asked",
+            item.part_number,
+        )
+    return picked
+
+
+def issue_to_line(
+    session: Session,
+    actor: Actor,
+    wo_number: str,
+    part: str,
+    qty: int,
+    bin_code: str | None = None,
+    lot_no: str | None = None,
+    serial_nos: list[str] | None = None,
+    reason: str | None = None,
+    key: str | None = None,
+) -> Posting:
+    """Bin -> WIP against a demand line (or, with a reason, a substitute or an extra)."""
+    actor.require(Action.ISSUE)
+    key = ledger.check_key(key)
+    if (earlier := ledger.replay(session, key)) is not None:
+        return earlier
+    work_order = catalog.find_work_order(session, wo_number)
+    require_gate(work_order.number, work_order.status, Gate.ISSUE)
+    item = catalog.find_item(session, part)
+    serials = _serial_count(item, qty, list(serial_nos or []))
+    bin_location = catalog.find_bin(session, bin_code) if bin_code else None
+    lot = None
+    if lot_no:
+        lot = catalog.find_lot(session, item, lot_no)
+        if lot is None:
+            raise UnknownLot(f"no lot {lot_no!r} of {item.part_number}", lot_no)
+        if lot.expiry is not None and lot.expiry < ledger.today():
+            raise ExpiredLot(
+                f"lot {lot.lot_no} of {item.part_number} expired on {lot.expiry.isoformat()}; "
+                "take another lot",
+                lot_no,
+            )
+    plan = plan_line(session, work_order, item, qty, reason)
+    line = plan.line
+    if line is None:
+        line = workorders.add_additional_line(session, actor, work_order, item.id, reason or "")  # type: ignore[arg-type]
+    if serials:
+        picked = _serial_sources(session, item, serials, bin_location)
+    else:
+        picked = _bulk_sources(session, item, qty, line.id, bin_location, lot)
+    wip_location = catalog.virtual_location(session, LocationKind.WIP)
+    specs = []
+    for location, source_lot, serial, take in picked:
+        reservation_id = reservations.consume(
+            session,
+            line.id,
+            location.id,
+            source_lot.id if source_lot else None,
+            take,  # type: ignore[arg-type]
+        )
+        specs.append(
+            MovementSpec(
+                MovementKind.ISSUE,
+                item,
+                take,
+                location,
+                wip_location,
+                source_lot,
+                serial,
+                wo_id=work_order.id,
+                demand_line_id=line.id,
+                reservation_id=reservation_id,
+                unit_cost=item.avg_cost,
+                deviation=plan.deviation,
+                reason=reason.strip() if reason else None,
+            )
+        )
+    return ledger.posted(session, key, ledger.post(session, actor, key, specs))
+
+
+# --- return and write-off ---------------------------------------------------------------
+
+
+def _outstanding_for(
+    session: Session,
+    work_order: WorkOrder,
+    item: Item,
+    qty: int,
+    serial_nos: list[str],
+    lot_no: str | None,
+    newest_first: bool,
+    refusal: type[ReturnExceedsIssued] | type[WriteOffExceedsIssued],
+) -> list[tuple[wip.OutstandingIssue, int]]:
+    """The issues a return or write-off settles, with how much of each."""
+    assert work_order.id is not None
+    out = [o for o in wip.position(session, work_order.id).outstanding if o.item_id == item.id]
+    if serial_nos:
+        chosen = []
+        for serial_no in serial_nos:
+            serial = ledger.find_serial(session, item, serial_no)
+            match = next((o for o in out if serial and o.serial_id == serial.id), None)
+            if match is None:
+                raise SerialNotIssued(
+                    f"serial {serial_no} of {item.part_number} was not issued to "
+                    f"{work_order.number} (or is already back)",
+                    serial_no,
+                )
+            chosen.append((match, MILLI))
+        return chosen
+    if lot_no:
+        lot = catalog.find_lot(session, item, lot_no)
+        out = [o for o in out if lot is not None and o.lot_id == lot.id]
+    out.sort(key=lambda o: o.movement_id, reverse=newest_first)
+    total = sum(o.qty_out for o in out)
+    if qty > total:
+        lot_text = f" lot {lot_no}" if lot_no else ""
+        raise refusal(
+            f"only {format_qty(total)} {item.uom} of {item.part_number}{lot_text} is out on "
+            f"{work_order.number}; {format_qty(qty)} asked",
+            item.part_number,
+        )
+    chosen, remaining = [], qty
+    for issue in out:
+        if remaining <= 0:
+            break
+        take = min(issue.qty_out, remaining)
+        chosen.append((issue, take))
+        remaining -= take
+    return chosen
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnPreview:
+    """Where a return will go, shown before it posts."""
+
+    destination: str
+    text: str
+
+
+def return_destination(
+    session: Session, condition: Condition, issued_from: Location, bin_code: str | None
+) -> Location:
+    if condition == Condition.INSPECT:
+        return catalog.virtual_location(session, LocationKind.QUARANTINE)
+    if condition == Condition.REJECTED:
+        return catalog.virtual_location(session, LocationKind.SCRAP)
+    if bin_code:
+        return catalog.find_bin(session, bin_code)
+    return issued_from
+
+
+def _plan_return(
+    session: Session,
+    actor: Actor,
+    wo_number: str,
+    part: str,
+    qty: int,
+    condition: str,
+    bin_code: str | None,
+    serial_nos: list[str] | None,
+    lot_no: str | None,
+) -> tuple[WorkOrder, list[MovementSpec]]:
+    actor.require(Action.RETURN)
+    parsed = parse_condition(condition)
+    work_order = catalog.find_work_order(session, wo_number)
+    require_gate(work_order.number, work_order.status, Gate.RETURN)
+    item = catalog.find_item(session, part)
+    serials = _serial_count(item, qty, list(serial_nos or []))
+    settled = _outstanding_for(
+        session, work_order, item, qty, serials, lot_no, True, ReturnExceedsIssued
+    )
+    wip_location = catalog.virtual_location(session, LocationKind.WIP)
+    specs = []
+    for issue, take in settled:
+        issued_from = session.get(Location, issue.bin_id)
+        assert issued_from is not None
+        specs.append(
+            MovementSpec(
+                MovementKind.RETURN,
+                item,
+                take,
+                wip_location,
+                return_destination(session, parsed, issued_from, bin_code),
+                session.get(Lot, issue.lot_id) if issue.lot_id else None,
+                session.get(Serial, issue.serial_id) if issue.serial_id else None,
+                wo_id=work_order.id,
+                demand_line_id=issue.line_id,
+                related_id=issue.movement_id,
+                unit_cost=issue.unit_cost,
+                condition=parsed.value,
+            )
+        )
+    return work_order, specs
+
+
+def preview_return(
+    session: Session,
+    actor: Actor,
+    wo_number: str,
+    part: str,
+    qty: int,
+    condition: str,
+    bin_code: str | None = None,
+    serial_nos: list[str] | None = None,
+    lot_no: str | None = None,
+) -> ReturnPreview:
+    """Say where a return goes (back to bin X, to quarantine, to scrap), posting nothing."""
+    _, specs = _plan_return(
+        session, actor, wo_number, part, qty, condition, bin_code, serial_nos, lot_no
+    )
+    places = sorted({spec.target.code for spec in specs})
+    kind = specs[0].target.kind
+    if kind == LocationKind.QUARANTINE:
+        text = "to QUARANTINE for inspection (not available)"
+    elif kind == LocationKind.SCRAP:
+        text = "to SCRAP"
+    else:
+        text = "back to bin " + ", ".join(places)
+    return ReturnPreview(", ".join(places), text)
+
+
+def return_with_condition(
+    session: Session,
+    actor: Actor,
+    wo_number: str,
+    part: str,
+    qty: int,
+    condition: str,
+    bin_code: str | None = None,
+    serial_nos: list[str] | None = None,
+    lot_no: str | None = None,
+    key: str | None = None,
+) -> Posting:
+    """WIP -> bin (`new`, `opened`), QUARANTINE (`inspect`) or SCRAP (`rejected`)."""
+    actor.require(Action.RETURN)
+    key = ledger.check_key(key)
+    if (earlier := ledger.replay(session, key)) is not None:
+        return earlier
+    _, specs = _plan_return(
+        session, actor, wo_number, part, qty, condition, bin_code, serial_nos, lot_no
+    )
+    return ledger.posted(session, key, ledger.post(session, actor, key, specs))
+
+
+def write_off(
+    session: Session,
+    actor: Actor,
+    wo_number: str,
+    part: str,
+    qty: int,
+    serial_nos: list[str] | None = None,
+    lot_no: str | None = None,
+    key: str | None = None,
+) -> Posting:
+    """WIP -> CONSUMED: the quantity actually used, costed at the issue's unit cost."""
+    actor.require(Action.WRITE_OFF)
+    key = ledger.check_key(key)
+    if (earlier := ledger.replay(session, key)) is not None:
+        return earlier
+    work_order = catalog.find_work_order(session, wo_number)
+    require_gate(work_order.number, work_order.status, Gate.RETURN)
+    item = catalog.find_item(session, part)
+    if item.kind == "tool":
+        raise ToolMustBeReturned(
+            f"{item.part_number} is a tool: it must come back, not be written off",
+            item.part_number,
+        )
+    serials = _serial_count(item, qty, list(serial_nos or []))
+    settled = _outstanding_for(
+        session, work_order, item, qty, serials, lot_no, False, WriteOffExceedsIssued
+    )
+    wip_location = catalog.virtual_location(session, LocationKind.WIP)
+    consumed = catalog.virtual_location(session, LocationKind.CONSUMED)
+    specs = [
+        MovementSpec(
+            MovementKind.WRITE_OFF,
+            item,
+            take,
+            wip_location,
+            consumed,
+            session.get(Lot, issue.lot_id) if issue.lot_id else None,
+            session.get(Serial, issue.serial_id) if issue.serial_id else None,
+            wo_id=work_order.id,
+            demand_line_id=issue.line_id,
+            related_id=issue.movement_id,
+            unit_cost=issue.unit_cost,
+        )
+        for issue, take in settled
+    ]
+    return ledger.posted(session, key, ledger.post(session, actor, key, specs))
+
+
+def last_posting_key(session: Session, actor: Actor) -> str | None:
+    """The newest posting this user made that is not itself a reversal (for undo)."""
+    from models import Movement
+
+    return session.execute(
+        select(Movement.posting_key)
+        .where(Movement.user_id == actor.user_id, Movement.kind != MovementKind.REVERSAL)
+        .order_by(Movement.id.desc())  # type: ignore[union-attr]
+        .limit(1)
+    ).scalar_one_or_none()
