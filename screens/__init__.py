@@ -1,0 +1,1 @@
+"""Textual screens and widgets: they render and route keys; services decide."""

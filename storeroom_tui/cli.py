@@ -128,6 +128,11 @@ def _posting_json(posting: ledger.Posting) -> dict[str, Any]:
     }
 
 
+def _key(key: str | None) -> str:
+    """Fix the idempotency key before the call, so a retried transaction can only replay."""
+    return ledger.check_key(key)
+
+
 def _posted(posting: ledger.Posting) -> None:
     colour = "yellow" if posting.replayed else "green"
     emit(_posting_json(posting), f"[{colour}]{posting.describe()}[/]")
@@ -318,7 +323,7 @@ def receive(
         ledger.parse_expiry(expiry),
         list(serial or []),
         parse_money(unit_cost) if unit_cost is not None else None,
-        key,
+        _key(key),
     )
     _posted(posting)
 
@@ -345,7 +350,7 @@ def issue_command(
         lot,
         list(serial or []),
         reason,
-        key,
+        _key(key),
     )
     _posted(posting)
 
@@ -372,7 +377,7 @@ def return_command(
         bin_code,
         list(serial or []),
         lot,
-        key,
+        _key(key),
     )
     _posted(posting)
 
@@ -389,7 +394,7 @@ def writeoff(
 ) -> None:
     """Write off what a work order used (WIP -> CONSUMED)."""
     posting = _actor_store().write(
-        counter.write_off, wo, part, parse_qty(qty), list(serial or []), lot, key
+        counter.write_off, wo, part, parse_qty(qty), list(serial or []), lot, _key(key)
     )
     _posted(posting)
 
@@ -402,7 +407,7 @@ def reverse(
     key: Annotated[str | None, typer.Option("--key")] = None,
 ) -> None:
     """Undo a posting by its key with reversing movements."""
-    _posted(_actor_store().write(ledger.reverse, posting_key, reason, key))
+    _posted(_actor_store().write(ledger.reverse, posting_key, reason, _key(key)))
 
 
 # --- work orders -------------------------------------------------------------------------
@@ -681,10 +686,10 @@ def check() -> None:
 @refusals
 def scan(codes: list[str]) -> None:
     """Feed scans through the same workflow the issue screen uses."""
-    from storeroom_tui.scanflow import IssueSession
+    from storeroom_tui.scanflow import CounterSession
 
     store = _actor_store()
-    flow = IssueSession(store)
+    flow = CounterSession(store)
     results = []
     failed = False
     for code in codes:
@@ -716,9 +721,7 @@ def hoist_global_options(argv: list[str]) -> list[str]:
             rest += argv[index:]
             break
         name = word.split("=", 1)[0]
-        if word in GLOBAL_FLAGS:
-            hoisted.append(word)
-        elif name in GLOBAL_OPTIONS and "=" in word:
+        if word in GLOBAL_FLAGS or name in GLOBAL_OPTIONS and "=" in word:
             hoisted.append(word)
         elif word in GLOBAL_OPTIONS and index + 1 < len(argv):
             hoisted += argv[index : index + 2]

@@ -503,3 +503,14 @@ def last_posting_key(session: Session, actor: Actor) -> str | None:
         .order_by(Movement.id.desc())  # type: ignore[union-attr]
         .limit(1)
     ).scalar_one_or_none()
+
+
+def serial_out_on(session: Session, wo_number: str, serial_no: str) -> str | None:
+    """The part number of a serial that is in WIP on this WO, if it is."""
+    work_order = catalog.find_work_order(session, wo_number)
+    row = session.execute(
+        select(Item.part_number)
+        .join(Serial, Serial.item_id == Item.id)
+        .where(Serial.serial_no == serial_no.strip(), Serial.wo_id == work_order.id)
+    ).first()
+    return row[0] if row else None

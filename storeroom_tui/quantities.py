@@ -7,7 +7,8 @@ gives back the shortest exact decimal.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+import re
+from decimal import ROUND_HALF_UP, Decimal
 
 from storeroom_tui.errors import InvalidMoney, InvalidQuantity
 
@@ -15,25 +16,27 @@ MILLI = 1000
 CENTS = 100
 
 
+_DECIMAL = re.compile(r"([+-]?)([0-9]{1,15})(?:\.([0-9]+))?")
+
+
 def parse_qty(text: str | int | Decimal) -> int:
-    """'2.5' -> 2500. Refuses zero, negatives, non-numbers and more than 3 decimals."""
+    """'2.5' -> 2500. Refuses zero, negatives, non-numbers and more than 3 decimals.
+
+    Read from the text itself (no float, no Decimal context), so nothing is rounded.
+    """
     raw = str(text).strip()
-    try:
-        amount = Decimal(raw)
-    except InvalidOperation:
-        raise InvalidQuantity(f"quantity {raw!r} is not a number", raw) from None
-    if not amount.is_finite():
+    match = _DECIMAL.fullmatch(raw)
+    if match is None:
         raise InvalidQuantity(f"quantity {raw!r} is not a number", raw)
-    if amount <= 0:
-        raise InvalidQuantity(f"quantity {raw!r} must be greater than zero", raw)
-    milli = amount * MILLI
-    if milli != milli.to_integral_value():
+    sign, whole, fraction = match.group(1), match.group(2), (match.group(3) or "").rstrip("0")
+    if len(fraction) > 3:
         raise InvalidQuantity(
             f"quantity {raw!r} has more than 3 decimals; the smallest step is 0.001", raw
         )
-    if milli > 10**15:
-        raise InvalidQuantity(f"quantity {raw!r} is too large", raw)
-    return int(milli)
+    milli = int(whole) * MILLI + int(fraction.ljust(3, "0"))
+    if sign == "-" or milli == 0:
+        raise InvalidQuantity(f"quantity {raw!r} must be greater than zero", raw)
+    return milli
 
 
 def qty_decimal(milli: int) -> Decimal:
@@ -56,16 +59,16 @@ def qty_json(milli: int) -> int | float:
 def parse_money(text: str | int | Decimal) -> int:
     """'12.34' -> 1234 cents. Refuses negatives, non-numbers and fractions of a cent."""
     raw = str(text).strip()
-    try:
-        amount = Decimal(raw)
-    except InvalidOperation:
-        raise InvalidMoney(f"amount {raw!r} is not a number", raw) from None
-    if not amount.is_finite() or amount < 0:
-        raise InvalidMoney(f"amount {raw!r} must be zero or more", raw)
-    cents = amount * CENTS
-    if cents != cents.to_integral_value():
+    match = _DECIMAL.fullmatch(raw)
+    if match is None:
+        raise InvalidMoney(f"amount {raw!r} is not a number", raw)
+    sign, whole, fraction = match.group(1), match.group(2), (match.group(3) or "").rstrip("0")
+    if len(fraction) > 2:
         raise InvalidMoney(f"amount {raw!r} has fractions of a cent", raw)
-    return int(cents)
+    cents = int(whole) * CENTS + int(fraction.ljust(2, "0"))
+    if sign == "-" and cents:
+        raise InvalidMoney(f"amount {raw!r} must be zero or more", raw)
+    return cents
 
 
 def format_money(cents: int) -> str:

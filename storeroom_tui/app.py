@@ -1,0 +1,157 @@
+"""The Textual application: the composition root that wires screens to the store.
+
+Each F-key opens one mode (queue, issue, return, reconcile, stock), and each mode keeps
+its own screen stack, so a clerk switching to the stock look-up and back finds the
+issue screen exactly as it was. A one-second change check re-reads the open screen
+when any terminal posts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from screens.help import HelpScreen
+from screens.queue import QueueScreen
+from screens.reconcile import ReconcileScreen
+from screens.stock import StockScreen
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.theme import Theme
+
+from screens.issue import IssueScreen
+from screens.returns import ReturnScreen
+from screens.signin import SignInScreen
+from storeroom_tui.changes import ChangeToken, change_token
+from storeroom_tui.service import Storeroom
+
+HIGH_CONTRAST = Theme(
+    name="high-contrast",
+    primary="#FFFF00",
+    secondary="#00FFFF",
+    accent="#FFFF00",
+    foreground="#FFFFFF",
+    background="#000000",
+    surface="#000000",
+    panel="#1A1A1A",
+    success="#00FF00",
+    warning="#FFAA00",
+    error="#FF3333",
+    dark=True,
+)
+THEMES = ("textual-dark", "high-contrast", "textual-ansi", "textual-light")
+POLL_SECONDS = 1.0
+
+
+class StoreroomApp(App[None]):
+    TITLE = "Storeroom"
+    MODES = {
+        "queue": QueueScreen,
+        "issue": IssueScreen,
+        "return": ReturnScreen,
+        "reconcile": ReconcileScreen,
+        "stock": StockScreen,
+    }
+    DEFAULT_MODE = "queue"
+    BINDINGS = [
+        Binding("f1", "help", "Help"),
+        Binding("f2", "switch_mode('queue')", "Queue"),
+        Binding("f3", "switch_mode('issue')", "Issue"),
+        Binding("f4", "switch_mode('return')", "Return"),
+        Binding("f5", "switch_mode('reconcile')", "Reconcile"),
+        Binding("f6", "switch_mode('stock')", "Stock"),
+        Binding("ctrl+t", "next_theme", "Theme", show=False),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(self, store: Storeroom, poll: bool = True) -> None:
+        super().__init__()
+        self.store = store
+        self.poll = poll
+        self._token: ChangeToken | None = None
+        self.register_theme(HIGH_CONTRAST)
+
+    def on_mount(self) -> None:
+        self._update_subtitle()
+        if self.store.actor is None:
+            self.push_screen(SignInScreen(), lambda _: self._signed_in())
+        if self.poll:
+            self.set_interval(POLL_SECONDS, self.check_for_changes)
+
+    def _signed_in(self) -> None:
+        self._update_subtitle()
+        self.screen.refresh_bindings()
+        refresh = getattr(self.screen, "refresh_data", None)
+        if refresh is not None:
+            refresh()
+
+    def _update_subtitle(self) -> None:
+        actor = self.store.actor
+        self.sub_title = f"{actor.name} · {actor.role.value}" if actor else "not signed in"
+
+    # --- navigation -------------------------------------------------------------------------
+
+    def go_back(self) -> None:
+        """Esc: pop this mode's stack, or from the bottom of a mode, back to the queue."""
+        if len(self.screen_stack) > 1:
+            self.pop_screen()
+        elif self.current_mode != "queue":
+            self.switch_mode("queue")
+
+    def open_in(self, mode: str, number: str) -> None:
+        """Switch to the issue, return or reconcile screen with this WO opened."""
+        self.switch_mode(mode)
+        opener = getattr(self.screen, "open_work_order", None)
+        if opener is not None:
+            opener(number)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_next_theme(self) -> None:
+        current = THEMES.index(self.theme) if self.theme in THEMES else -1
+        self.theme = THEMES[(current + 1) % len(THEMES)]
+        self.notify(f"theme: {self.theme}")
+
+    def sign_out(self) -> None:
+        self.store.actor = None
+        self._update_subtitle()
+        self.push_screen(SignInScreen(), lambda _: self._signed_in())
+
+    # --- another terminal's posts -------------------------------------------------------------
+
+    def check_for_changes(self) -> None:
+        token = self.store.read(change_token)
+        if self._token is not None and token != self._token:
+            refresh = getattr(self.screen, "refresh_data", None)
+            if refresh is not None:
+                refresh()
+        self._token = token
+
+    # --- command palette ------------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            "Work-order queue", "The home screen (F2)", lambda: self.switch_mode("queue")
+        )
+        yield SystemCommand(
+            "Issue to line", "Scan a WO and its parts (F3)", lambda: self.switch_mode("issue")
+        )
+        yield SystemCommand(
+            "Return with condition", "Take parts back (F4)", lambda: self.switch_mode("return")
+        )
+        yield SystemCommand(
+            "Reconcile and close",
+            "Account for every unit (F5)",
+            lambda: self.switch_mode("reconcile"),
+        )
+        yield SystemCommand(
+            "Stock look-up", "On hand, reserved, available (F6)", lambda: self.switch_mode("stock")
+        )
+        yield SystemCommand("Help", "Every key and scan command (F1)", self.action_help)
+        yield SystemCommand(
+            "Next theme", "Dark, high contrast, 16 colours, light (Ctrl+T)", self.action_next_theme
+        )
+        yield SystemCommand("Sign out", "Hand the terminal to someone else", self.sign_out)
