@@ -11,6 +11,7 @@ import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -95,7 +96,7 @@ def refusals(command: F) -> F:
             if STATE.json:
                 out.print_json(json.dumps(error.to_dict(), default=str))
             else:
-                err.print(f"[bold red]refused[/]: {error.message}", markup=True)
+                err.print(f"[bold red]refused[/]: {error.message}", markup=True, soft_wrap=True)
             raise typer.Exit(1) from None
         finally:
             if STATE._store is not None:
@@ -168,7 +169,7 @@ def _run_tui(db: str | None, user: str | None) -> None:
         if user:
             store.sign_in(user)
     except StoreroomError as error:
-        err.print(f"[bold red]refused[/]: {error.message}")
+        err.print(f"[bold red]refused[/]: {error.message}", soft_wrap=True)
         raise typer.Exit(1) from None
     StoreroomApp(store).run()
 
@@ -730,6 +731,30 @@ def hoist_global_options(argv: list[str]) -> list[str]:
             rest.append(word)
         index += 1
     return hoisted + rest
+
+
+@app.command()
+@refusals
+def labels(
+    what: Annotated[str, typer.Argument(help="bins|items|wo|badges|commands")],
+    out: Annotated[Path, typer.Option("--out", help="FILE.pdf, FILE.svg or FILE.zpl")],
+    wo: Annotated[str | None, typer.Option("--wo", help="The WO, for `labels wo`.")] = None,
+    number: Annotated[str | None, typer.Argument(help="The WO, for `labels wo WO`.")] = None,
+) -> None:
+    """Write a printable label sheet (Code 128): PDF or SVG for an office printer, ZPL
+    for a thermal printer."""
+    from storeroom_tui.labels import write_labels
+
+    sheet = STATE.store(signed_in=False).read(write_labels, what, out, wo or number)
+    emit(
+        {
+            "path": str(sheet.path),
+            "format": sheet.format,
+            "count": sheet.count,
+            "codes": list(sheet.codes),
+        },
+        f"{sheet.count} labels ({sheet.format}) written to {sheet.path}",
+    )
 
 
 def main() -> None:

@@ -15,7 +15,7 @@ from sqlalchemy import inspect
 from sqlmodel import Session
 
 from storeroom_tui import catalog
-from storeroom_tui.db import Database, database_url
+from storeroom_tui.db import Database, database_url, sqlite_path
 from storeroom_tui.errors import DatabaseError, NotSignedIn
 from storeroom_tui.permissions import Actor, Role
 
@@ -45,6 +45,9 @@ class Storeroom:
     # --- schema ------------------------------------------------------------------------
 
     def is_initialised(self) -> bool:
+        path = sqlite_path(self.db.url)
+        if path is not None and not path.exists():
+            return False  # do not create an empty file just by looking
         return inspect(self.db.engine).has_table("setting")
 
     def require_initialised(self) -> None:
