@@ -701,6 +701,12 @@ def scan(codes: list[str]) -> None:
                 f"[{'green' if outcome.ok else 'red'}]{code}[/]: {outcome.message}"
             )
         failed = failed or not outcome.ok
+    if flow.pending is not None:
+        waiting = f"still waiting, nothing posted for {flow.pending.part}: {flow.prompt()}"
+        results.append({"scan": None, "ok": False, "message": waiting})
+        if not STATE.json:
+            err.print(f"[red]{waiting}[/]")
+        failed = True
     if STATE.json:
         out.print_json(json.dumps({"scans": results}))
     if failed:

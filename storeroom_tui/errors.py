@@ -22,7 +22,9 @@ class StoreroomError(Exception):
 
     def to_dict(self) -> dict[str, Any]:
         error: dict[str, Any] = {"code": self.code, "message": self.message}
-        if self.value is not None:
+        if isinstance(self.value, list | tuple):
+            error["value"] = [str(v) for v in self.value]
+        elif self.value is not None:
             error["value"] = self.value if isinstance(self.value, int | float) else str(self.value)
         return {"error": error}
 

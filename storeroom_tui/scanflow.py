@@ -141,9 +141,14 @@ class CounterSession:
         try:
             parsed = scan.parse(text)
         except ScanError as error:
-            if self.pending and self.pending.need in (Need.SERIAL, Need.LOT, Need.REASON):
-                return self._answer(text.strip())
             return Outcome(Tone.ERROR, error.message)
+        if self.need == Need.REASON and not (
+            isinstance(parsed, scan.CommandScan) and parsed.command == "CANCEL"
+        ):
+            return Outcome(
+                Tone.ERROR,
+                f"{parsed.raw.strip()!r} ignored: {self.prompt()} (a reason is typed, not scanned)",
+            )
         try:
             return self._route(parsed)
         except StoreroomError as error:
@@ -274,7 +279,7 @@ class CounterSession:
         return Outcome(Tone.INFO, f"quantity {format_qty(qty)} for the next item")
 
     def _item_code(self, parsed: scan.ItemScan) -> Outcome:
-        if self.pending is not None and self.pending.need in (Need.SERIAL, Need.LOT, Need.REASON):
+        if self.pending is not None and self.pending.need in (Need.SERIAL, Need.LOT):
             try:
                 other = self.store.read(catalog.find_item, parsed.code)
             except UnknownItem:
@@ -367,7 +372,7 @@ class CounterSession:
         return sum(line.to_issue for line in lines) or MILLI
 
     def _answer(self, text: str) -> Outcome:
-        """A serial, lot or reason given to the pending action."""
+        """A serial or lot given to the pending action."""
         pending = self.pending
         assert pending is not None
         if pending.need == Need.SERIAL:
@@ -377,8 +382,6 @@ class CounterSession:
             pending.serials.append(value)
         elif pending.need == Need.LOT:
             pending.lot = text
-        elif pending.need == Need.REASON:
-            pending.reason = text
         pending.need = None
         return self._try_post()
 
