@@ -16,8 +16,10 @@ from sqlmodel import Session
 from models import DemandLine, Item, Location, LocationKind, Lot, MovementKind, Serial, WorkOrder
 from storeroom_tui import catalog, ledger, reservations, wip, workorders
 from storeroom_tui.errors import (
+    DuplicateSerial,
     ExpiredLot,
     InsufficientStock,
+    InvalidQuantity,
     InvalidValue,
     ReasonRequired,
     ReturnExceedsIssued,
@@ -50,6 +52,10 @@ def parse_condition(text: str) -> Condition:
 
 
 def _serial_count(item: Item, qty: int, serial_nos: list[str]) -> list[str]:
+    if qty <= 0:
+        raise InvalidQuantity(
+            f"quantity {format_qty(qty)} of {item.part_number} must be greater than zero", qty
+        )
     if not ledger.needs_serial(item):
         if serial_nos:
             raise InvalidValue(
@@ -71,7 +77,7 @@ def _serial_count(item: Item, qty: int, serial_nos: list[str]) -> list[str]:
     cleaned = [ledger.check_serial_text(s) for s in serial_nos]
     if len(set(cleaned)) != len(cleaned):
         twice = next(s for s in cleaned if cleaned.count(s) > 1)
-        raise InvalidValue(f"serial {twice} is given twice", twice)
+        raise DuplicateSerial(f"serial {twice} is given twice", twice)
     return cleaned
 
 
@@ -514,3 +520,16 @@ def serial_out_on(session: Session, wo_number: str, serial_no: str) -> str | Non
         .where(Serial.serial_no == serial_no.strip(), Serial.wo_id == work_order.id)
     ).first()
     return row[0] if row else None
+
+
+def serials_out(session: Session, wo_number: str, part: str) -> list[str]:
+    """The serials of `part` still in WIP on this WO, to match them one by one."""
+    work_order = catalog.find_work_order(session, wo_number)
+    item = catalog.find_item(session, part)
+    return list(
+        session.execute(
+            select(Serial.serial_no)
+            .where(Serial.item_id == item.id, Serial.wo_id == work_order.id)
+            .order_by(Serial.serial_no)
+        ).scalars()
+    )

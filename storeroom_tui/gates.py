@@ -45,6 +45,8 @@ _GATES: dict[Status, frozenset[Gate]] = {
 
 # to-status -> the permission it needs
 _TRANSITION_ACTION: dict[Status, Action] = {
+    # nothing leads back to requested; the entry makes the attempt a clean refusal
+    Status.REQUESTED: Action.PLAN,
     Status.APPROVED: Action.APPROVE,
     Status.SCHEDULED: Action.PLAN,
     Status.IN_PROGRESS: Action.WORK,

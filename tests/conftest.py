@@ -42,7 +42,7 @@ class Plant:
         return self.store.sign_in(badge)
 
     def wo_in_progress(self, lines: dict[str, str], title: str = "Fix pump") -> str:
-        """A WO with the given lines (part -> qty), approved, reserved and started."""
+        """A WO with the given lines (part -> qty), approved and started; nothing reserved."""
 
         def make(session, actor):  # noqa: ANN001, ANN202
             work_order = workorders.create_work_order(session, actor, "PUMP-07", title)
