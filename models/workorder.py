@@ -20,6 +20,11 @@ class WorkOrder(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("priority BETWEEN 1 AND 4", name="ck_wo_priority"),
         Index("ix_wo_status_priority", "status", "priority"),
+        # the queue (storeroom_tui/queue.py): covers its status/priority/text filters,
+        # so filter-as-you-type scans this index instead of the table
+        Index("ix_wo_queue", "status", "priority", "number", "due_date", "asset_id", "title"),
+        # the queue sorted by priority over all statuses, or filtered by one priority
+        Index("ix_wo_priority_number", "priority", "number"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

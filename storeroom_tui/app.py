@@ -10,18 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from screens.help import HelpScreen
-from screens.queue import QueueScreen
-from screens.reconcile import ReconcileScreen
-from screens.stock import StockScreen
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
 
+from screens.help import HelpScreen
 from screens.issue import IssueScreen
+from screens.queue import QueueScreen
+from screens.reconcile import ReconcileScreen
 from screens.returns import ReturnScreen
 from screens.signin import SignInScreen
+from screens.stock import StockScreen
 from storeroom_tui.changes import ChangeToken, change_token
 from storeroom_tui.service import Storeroom
 
@@ -103,7 +103,8 @@ class StoreroomApp(App[None]):
         self.switch_mode(mode)
         opener = getattr(self.screen, "open_work_order", None)
         if opener is not None:
-            opener(number)
+            # a mode opened for the first time is not mounted yet: open after its on_mount
+            self.screen.call_later(opener, number)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
