@@ -33,6 +33,7 @@ from storeroom_tui.errors import (
     SerialRequired,
     UnknownMovement,
 )
+from storeroom_tui.gates import Gate, require_gate
 from storeroom_tui.permissions import Action, Actor
 from storeroom_tui.quantities import MILLI, format_qty, moving_average
 
@@ -513,6 +514,13 @@ def reverse(
         if original.kind == MovementKind.REVERSAL:
             raise NotReversible(f"movement {original.id} is itself a reversal", original.id)
         actor.require(needed[MovementKind(original.kind)])
+        if original.wo_id is not None:
+            # undoing moves parts between WIP and stores: only while the WO takes returns
+            from models import WorkOrder
+
+            work_order = session.get(WorkOrder, original.wo_id)
+            assert work_order is not None
+            require_gate(work_order.number, work_order.status, Gate.RETURN)
         done = session.execute(
             select(Movement.id).where(Movement.reverses_id == original.id)
         ).scalar_one_or_none()
@@ -550,12 +558,20 @@ def reverse(
 
 
 def _restore_reservations(session: Session, originals: list[Movement]) -> None:
-    """An undone issue gives back what it took from its reservation."""
+    """An undone issue gives back what it took from its reservation.
+
+    Never more than the line still has to issue: a later issue may have covered it.
+    """
     from storeroom_tui.reservations import give_back
+    from storeroom_tui.wip import position
 
     for original in originals:
         if original.kind == MovementKind.ISSUE and original.reservation_id:
-            give_back(session, original.reservation_id, original.qty)
+            assert original.wo_id is not None and original.demand_line_id is not None
+            line = position(session, original.wo_id).line_for(original.demand_line_id)
+            room = line.to_issue - line.reserved
+            if room > 0:
+                give_back(session, original.reservation_id, min(original.qty, room))
 
 
 # --- the check -------------------------------------------------------------------------------

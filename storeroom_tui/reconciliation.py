@@ -48,8 +48,13 @@ class Reconciliation:
 
     @property
     def deviations(self) -> list[LinePosition]:
-        """Lines where what was used differs from what was planned."""
-        return [line for line in self.lines if line.issued - line.returned != line.planned]
+        """Lines where what was used differs from what was planned (tools come back by
+        rule, so a returned tool is no deviation)."""
+        return [
+            line
+            for line in self.lines
+            if line.item_kind != "tool" and line.issued - line.returned != line.planned
+        ]
 
 
 def reconcile(session: Session, wo_number: str) -> Reconciliation:
@@ -87,4 +92,13 @@ def close_work_order(
     workorders.log_event(
         session, actor, work_order, previous, Status.CLOSED, reason or "reconciled"
     )
+    return reconcile(session, work_order.number)
+
+
+def complete_work_order(
+    session: Session, actor: Actor, wo_number: str, reason: str | None = None
+) -> Reconciliation:
+    """Mark the work done (in_progress -> completed), the step before closing."""
+    work_order = catalog.find_work_order(session, wo_number)
+    workorders.change_status(session, actor, work_order, Status.COMPLETED, reason or "work done")
     return reconcile(session, work_order.number)
