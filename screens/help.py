@@ -17,7 +17,7 @@ from textual.containers import VerticalScroll
 from textual.dom import DOMNode
 from textual.keys import format_key
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from screens.dialogs import ConfirmDialog
 from screens.issue import IssueScreen
@@ -25,6 +25,7 @@ from screens.queue import QueueScreen, QueueTable
 from screens.reconcile import ReconcileScreen
 from screens.returns import CONDITION_KEYS, ReturnScreen
 from screens.stock import StockScreen
+from screens.widgets import StoreroomFooter
 from screens.workorder import WorkOrderScreen
 
 # (title, how to get there, the classes whose BINDINGS are that screen's keys)
@@ -149,7 +150,7 @@ class HelpScreen(Screen[None]):
         yield Header()
         with VerticalScroll(id="help"):
             yield Static(self.build(), id="help-text")
-        yield Footer()
+        yield StoreroomFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Help — ↑↓ PgUp PgDn to scroll, Esc to close"

@@ -13,11 +13,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Header, Input, Label
+from textual.widgets import DataTable, Header, Input, Label
 
 from screens.base import StoreroomScreen
 from screens.dialogs import DIALOG_CSS
-from screens.widgets import MessageLine
+from screens.widgets import MessageLine, StoreroomFooter
 from screens.workorder import WorkOrderScreen
 from storeroom_tui import workorders
 from storeroom_tui.errors import StoreroomError
@@ -70,7 +70,7 @@ def person(name: str | None, narrow: bool) -> str:
 class QueueTable(DataTable):
     """The queue's table: Enter opens the WO; PageDown/PageUp at the edge turn the page."""
 
-    BINDINGS = [Binding("enter", "select_cursor", "Open WO")]
+    BINDINGS = [Binding("enter", "select_cursor", "Open")]
 
     class PageEdge(Message):
         """PageDown on the last row (forward) or PageUp on the first: turn the page."""
@@ -190,10 +190,10 @@ class QueueScreen(StoreroomScreen):
         Binding("slash", "focus_filter", "Filter"),
         Binding("escape", "leave_filter", "Back to list", show=False),
         Binding("down", "leave_filter", "Back to list", show=False),
-        Binding("o", "statuses('open')", "Open"),
-        Binding("a", "statuses('all')", "All"),
-        Binding("f", "next_status", "Status"),
-        Binding("s", "next_sort", "Sort"),
+        Binding("o", "statuses('open')", "Open", show=False),
+        Binding("a", "statuses('all')", "All", show=False),
+        Binding("f", "next_status", "Status", show=False),
+        Binding("s", "next_sort", "Sort", show=False),
         Binding("S,shift+s", "reverse_sort", "Reverse sort", show=False),
         Binding("1", "priority(1)", "Priority 1", show=False),
         Binding("2", "priority(2)", "Priority 2", show=False),
@@ -202,7 +202,7 @@ class QueueScreen(StoreroomScreen):
         Binding("n", "next_page", "Next page", show=False),
         Binding("p", "previous_page", "Previous page", show=False),
         Binding("r", "refresh", "Refresh", show=False),
-        Binding("c", "create", "New WO"),
+        Binding("c", "create", "New"),
     ]
 
     def __init__(self) -> None:
@@ -217,7 +217,7 @@ class QueueScreen(StoreroomScreen):
         yield Label("", id="quick")
         yield QueueTable(id="queue", cursor_type="row", cell_padding=0)
         yield MessageLine(id="message")
-        yield Footer(compact=True)
+        yield StoreroomFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Work-order queue"
@@ -333,16 +333,20 @@ class QueueScreen(StoreroomScreen):
         f = self.queue_filter
         priority = f"P{f.priority}" if f.priority else "P any"
         arrow = "↓" if f.descending else "↑"
+        legend = "  ! emergency/overdue" if self.size.width >= 100 else ""
         self.query_one("#quick", Label).update(
             Text.assemble(
                 (f.status_label, "bold"),
+                (" (o a f)", "dim"),
                 (" · ", "dim"),
                 (priority, "bold"),
+                (" (1–4)", "dim"),
                 (" · sort ", "dim"),
                 (f"{f.sort} {arrow}", "bold"),
+                (" (s S)", "dim"),
                 (" · ", "dim"),
                 page.range_text,
-                ("  ! emergency/overdue", "dim"),
+                (legend, "dim"),
             )
         )
 

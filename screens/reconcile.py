@@ -16,12 +16,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import DataTable, Header, Input, Label, Static
 
 from screens.base import StoreroomScreen
 from screens.dialogs import DIALOG_CSS, ConfirmDialog, QuantityDialog
 from screens.returns import CONDITION_KEYS
-from screens.widgets import MessageLine, ScanInput
+from screens.widgets import MessageLine, ScanInput, StoreroomFooter
 from storeroom_tui import counter, ledger, scan
 from storeroom_tui.errors import ScanError, StoreroomError
 from storeroom_tui.gates import Gate, Status, allows
@@ -225,7 +225,7 @@ class ReconcileScreen(StoreroomScreen):
         with VerticalScroll(id="gate-panel"):
             yield Static("", id="gate")
         yield MessageLine(id="message")
-        yield Footer()
+        yield StoreroomFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Reconcile and close"

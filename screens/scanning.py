@@ -7,11 +7,11 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Input, Label
+from textual.widgets import DataTable, Header, Input, Label
 
 from screens.base import StoreroomScreen
 from screens.dialogs import ConfirmDialog, ReasonDialog
-from screens.widgets import MessageLine, ScanInput
+from screens.widgets import MessageLine, ScanInput, StoreroomFooter
 from storeroom_tui.errors import StoreroomError
 from storeroom_tui.picklist import PickLine, PickList
 from storeroom_tui.quantities import format_qty
@@ -25,7 +25,7 @@ class ScanScreen(StoreroomScreen):
     TITLE_TEXT = ""
     BINDINGS = [
         Binding("tab", "submit_scan", "Scan", show=False, priority=True),
-        Binding("ctrl+z", "undo", "Undo last"),
+        Binding("ctrl+z", "undo", "Undo"),
         Binding("escape", "back", "Back"),
     ]
 
@@ -41,7 +41,7 @@ class ScanScreen(StoreroomScreen):
         yield MessageLine(id="message")
         yield Label("", id="prompt")
         yield ScanInput()
-        yield Footer()
+        yield StoreroomFooter()
 
     def on_mount(self) -> None:
         self.session = CounterSession(self.store, self.MODE)
@@ -75,6 +75,8 @@ class ScanScreen(StoreroomScreen):
             picked = None
         self.render_pick_list(picked)
         self.query_one("#prompt", Label).update(Text("▶ " + self.session.prompt(), style="bold"))
+        actor = self.actor
+        self.sub_title = f"{self.TITLE_TEXT} · {actor.name}" if actor else self.TITLE_TEXT
 
     def render_pick_list(self, picked: PickList | None) -> None:
         header = self.query_one("#wo-header", Label)
@@ -87,7 +89,7 @@ class ScanScreen(StoreroomScreen):
             Text.assemble(
                 (picked.number, "bold"),
                 f"  {picked.title}  ·  {picked.asset}  ·  ",
-                (picked.status, "bold"),
+                (picked.status.replace("_", " "), "bold"),
             )
         )
         for line in picked.lines:
@@ -97,7 +99,10 @@ class ScanScreen(StoreroomScreen):
             table.add_row(*cells, key=str(line.line_no))
 
     def show(self, outcome: Outcome) -> None:
-        self.query_one(MessageLine).show(outcome)
+        assert self.session is not None
+        if not (outcome.tone == Tone.PROMPT and outcome.message == self.session.prompt()):
+            # a bare prompt stands on the prompt line; keep the last result in view
+            self.query_one(MessageLine).show(outcome)
         if outcome.posting is not None:
             self.posted_parts = {m.part for m in outcome.posting.movements}
         self.refresh_data()

@@ -7,9 +7,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label
+from textual.widgets import Input, Label
 
-from screens.widgets import MessageLine, ScanInput
+from screens.widgets import MessageLine, ScanInput, StoreroomFooter
 from storeroom_tui.errors import StoreroomError
 
 
@@ -23,7 +23,7 @@ class SignInScreen(ModalScreen[bool]):
             yield Label("Scan your badge (USR-…) or type it and press Enter.")
             yield ScanInput(placeholder="badge…")
             yield MessageLine(id="message")
-        yield Footer()
+        yield StoreroomFooter()
 
     def on_mount(self) -> None:
         self.query_one(ScanInput).focus()

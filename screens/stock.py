@@ -10,11 +10,11 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Input, Label, OptionList, Static
+from textual.widgets import DataTable, Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from screens.base import StoreroomScreen
-from screens.widgets import MessageLine, ScanInput
+from screens.widgets import MessageLine, ScanInput, StoreroomFooter
 from storeroom_tui import catalog, scan
 from storeroom_tui.errors import ScanError, StoreroomError, UnknownItem
 from storeroom_tui.quantities import format_money, format_qty
@@ -74,7 +74,7 @@ class StockScreen(StoreroomScreen):
         yield DataTable(id="balances", cursor_type="none", zebra_stripes=True)
         yield Label("", id="wip-title")
         yield DataTable(id="wip", cursor_type="none")
-        yield Footer()
+        yield StoreroomFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Stock look-up"

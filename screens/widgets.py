@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import Input, Static
+from textual.widgets import Footer, Input, Static
 
 from storeroom_tui.scanflow import Outcome, Tone
 
@@ -62,3 +62,11 @@ class MessageLine(Static):
 
     def info(self, message: str) -> None:
         self.show(Outcome(Tone.INFO, message))
+
+
+class StoreroomFooter(Footer):
+    """The footer every screen uses: compact, and without the palette hint (Ctrl+P is on
+    the help screen), so the F-keys fit on an 80-column terminal."""
+
+    def __init__(self) -> None:
+        super().__init__(compact=True, show_command_palette=False)

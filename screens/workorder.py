@@ -8,11 +8,11 @@ from collections.abc import Callable
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.widgets import DataTable, Header, Label, Static
 
 from screens.base import StoreroomScreen
 from screens.dialogs import ConfirmDialog, ReasonDialog
-from screens.widgets import MessageLine
+from screens.widgets import MessageLine, StoreroomFooter
 from storeroom_tui.errors import StoreroomError
 from storeroom_tui.gates import Gate, Status, allows, next_statuses, transition_action
 from storeroom_tui.permissions import Action
@@ -109,7 +109,7 @@ class WorkOrderScreen(StoreroomScreen):
         yield Label("Status history", id="history-title")
         yield DataTable(id="history", cursor_type="row", cell_padding=0)
         yield MessageLine(id="message")
-        yield Footer(compact=True)
+        yield StoreroomFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Work order"

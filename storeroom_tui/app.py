@@ -58,10 +58,10 @@ class StoreroomApp(App[None]):
         Binding("f2", "switch_mode('queue')", "Queue"),
         Binding("f3", "switch_mode('issue')", "Issue"),
         Binding("f4", "switch_mode('return')", "Return"),
-        Binding("f5", "switch_mode('reconcile')", "Reconcile"),
+        Binding("f5", "switch_mode('reconcile')", "Recon"),
         Binding("f6", "switch_mode('stock')", "Stock"),
         Binding("ctrl+t", "next_theme", "Theme", show=False),
-        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
     ]
 
     def __init__(self, store: Storeroom, poll: bool = True) -> None:

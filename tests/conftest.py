@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,8 +12,6 @@ from storeroom_tui import catalog, ledger, workorders
 from storeroom_tui.permissions import Actor
 from storeroom_tui.quantities import parse_money, parse_qty
 from storeroom_tui.service import Storeroom
-
-os.environ.setdefault("NO_COLOR", "")
 
 
 @pytest.fixture
