@@ -25,6 +25,13 @@ class IssueScreen(ScanScreen):
             ("Lot", "lot"),
         ]
 
+    @staticmethod
+    def bin_hint(line: PickLine) -> str | Text:
+        """Where to take it from; says so when nothing is free to take."""
+        if line.suggested_bin:
+            return line.suggested_bin
+        return Text("none free", style="bold red") if line.to_issue else ""
+
     def row(self, line: PickLine) -> list[str | Text]:
         todo = Text(self.qty(line.to_issue) or "✔", style="bold" if line.to_issue else "green")
         return [
@@ -33,6 +40,6 @@ class IssueScreen(ScanScreen):
             line.description[:22],
             todo,
             self.qty(line.issued),
-            line.suggested_bin or "",
+            self.bin_hint(line),
             line.suggested_lot or "",
         ]

@@ -88,8 +88,11 @@ class ScanScreen(StoreroomScreen):
         header.update(
             Text.assemble(
                 (picked.number, "bold"),
-                f"  {picked.title}  ·  {picked.asset}  ·  ",
+                " · ",
                 (picked.status.replace("_", " "), "bold"),
+                f" · {picked.asset} · {picked.title}",
+                no_wrap=True,
+                overflow="ellipsis",
             )
         )
         for line in picked.lines:
