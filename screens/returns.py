@@ -42,8 +42,11 @@ class ReturnScreen(ScanScreen):
 
     @on(Input.Changed, "#scan")
     def condition_key(self, event: Input.Changed) -> None:
-        """While a condition is asked, one key picks it (scanners send upper case)."""
-        if self.session is None or self.session.need != Need.CONDITION:
+        """While a condition is asked (or its destination shown), one key picks it.
+
+        Lower case only: scanners send upper case, so a scan is never taken for a key.
+        """
+        if self.session is None or self.session.need not in (Need.CONDITION, Need.CONFIRM):
             return
         condition = CONDITION_KEYS.get(event.value)
         if condition is not None:

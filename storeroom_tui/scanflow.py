@@ -170,9 +170,10 @@ class CounterSession:
             return Outcome(Tone.ERROR, error.message)
         if self.mode != Mode.RETURN:
             return Outcome(Tone.ERROR, "a condition is for returns: open the return screen (F4)")
-        self.condition = parsed.value
         if self.pending is None:
+            self.condition = parsed.value  # for the next item scanned, once
             return Outcome(Tone.INFO, f"condition {parsed.value} for the next return")
+        # while the destination is shown, another key changes the condition
         self.pending.condition = parsed.value
         self.pending.need = None
         return self._try_post()
@@ -356,6 +357,7 @@ class CounterSession:
         self.qty = None
         pending = Pending(part, qty, "serial" if by_serial else tracking, lot=lot)
         pending.condition = self.condition if self.mode == Mode.RETURN else None
+        self.condition = None
         if serial:
             pending.serials.append(serial)
         self.pending = pending

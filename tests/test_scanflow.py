@@ -223,3 +223,20 @@ def test_unknown_serial_on_return_is_refused(plant) -> None:
     flow.feed(number)
     outcome = flow.feed("SN9")
     assert outcome.tone == Tone.ERROR and "SN9" in outcome.message
+
+
+def test_a_condition_applies_to_one_return_and_can_be_changed_before_posting(plant) -> None:
+    number = plant.wo_in_progress({"SEAL-9": "2"})
+    issuing = counter(plant)
+    issuing.feed(number)
+    issuing.feed("SEAL-9")
+    flow = CounterSession(plant.store, Mode.RETURN, clock=Clock())
+    flow.feed(number)
+    flow.feed("CMD-QTY-1")
+    flow.feed("SEAL-9")
+    assert "back to bin" in flow.choose_condition("opened").message
+    changed = flow.choose_condition("rejected")
+    assert "SCRAP" in changed.message and flow.need == Need.CONFIRM
+    assert flow.confirm().posting.movements[0].target == "SCRAP"  # type: ignore[union-attr]
+    flow.feed("SEAL-9")
+    assert flow.need == Need.CONDITION  # not carried over from the last return
