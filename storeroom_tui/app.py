@@ -9,6 +9,7 @@ when any terminal posts.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -134,6 +135,18 @@ class StoreroomApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        # every key the current screen offers now, so the palette never drifts from them
+        for key, active in screen.active_bindings.items():
+            binding = active.binding
+            if active.node is not screen or not active.enabled or not binding.description:
+                continue
+            if key in ("tab", "escape", "enter"):
+                continue
+            yield SystemCommand(
+                binding.description,
+                f"{binding.tooltip or 'on this screen'} ({key})",
+                partial(self.run_action, binding.action, active.node),
+            )
         yield SystemCommand(
             "Work-order queue", "The home screen (F2)", lambda: self.switch_mode("queue")
         )

@@ -210,3 +210,21 @@ async def test_another_terminals_post_shows_up_within_two_seconds(plant) -> None
         await pilot.pause(2.0)
         table = app.screen.query_one("#picklist")
         assert "✔" in str(table.get_row_at(0)[3])  # nothing left to issue on line 1
+
+
+async def test_screen_actions_are_in_the_command_palette_and_run_from_there(plant) -> None:
+    from storeroom_tui import workorders
+
+    number = plant.store.write(workorders.create_work_order, "PUMP-07", "Palette job").number
+    plant.store.sign_in("S1")
+    app = StoreroomApp(plant.store, poll=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")  # the only WO in the queue
+        await pilot.pause()
+        commands = {c.title: c for c in app.get_system_commands(app.screen)}
+        assert "Approve" in commands and "Issue to line" in commands
+        assert "Start" not in commands  # a requested WO cannot start: not offered
+        await commands["Approve"].callback()
+        await pilot.pause()
+    status = plant.store.read(lambda s: catalog.find_work_order(s, number).status)
+    assert status == "approved"
