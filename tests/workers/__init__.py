@@ -1,0 +1,1 @@
+"""Entry points for the multi-process tests: other terminals on the same file."""
