@@ -77,6 +77,8 @@ class StoreroomApp(App[None]):
         if self.store.actor is None:
             self.push_screen(SignInScreen(), lambda _: self._signed_in())
         if self.poll:
+            # the baseline is what the first screen shows, so no post slips in between
+            self._token = self.store.read(change_token)
             self.set_interval(POLL_SECONDS, self.check_for_changes)
 
     def _signed_in(self) -> None:
