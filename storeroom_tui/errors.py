@@ -207,3 +207,43 @@ class DatabaseError(StoreroomError):
 
 class DatabaseBusy(DatabaseError):
     code = "database_busy"
+
+
+class DatabaseReadOnly(DatabaseError):
+    """The file (or its folder) cannot be written: nothing was posted."""
+
+    code = "database_read_only"
+
+
+class DatabaseFull(DatabaseError):
+    """The disk (or the file's size limit) is full: this post was not saved."""
+
+    code = "database_full"
+
+
+class DatabaseCorrupt(DatabaseError):
+    """SQLite found a damaged page: stop posting, restore the last backup."""
+
+    code = "database_corrupt"
+
+
+class NotAStoreroomDatabase(DatabaseError):
+    """Not SQLite at all, or another program's database."""
+
+    code = "not_a_storeroom_database"
+
+
+class SchemaTooNew(DatabaseError):
+    """The file was made by a newer storeroom than this program."""
+
+    code = "schema_too_new"
+
+
+class UpgradeFailed(DatabaseError):
+    code = "upgrade_failed"
+
+
+class BackupRefused(DatabaseError):
+    """A backup or a restore that cannot be made as asked; nothing was replaced."""
+
+    code = "backup_refused"

@@ -8,13 +8,14 @@ passed in. Screens and commands never open a session themselves: they call
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 from typing import Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import inspect
 from sqlmodel import Session
 
-from storeroom_tui import catalog
+from storeroom_tui import catalog, migrations
 from storeroom_tui.db import Database, database_url, sqlite_path
 from storeroom_tui.errors import DatabaseError, NotSignedIn
 from storeroom_tui.permissions import Actor, Role
@@ -22,8 +23,12 @@ from storeroom_tui.permissions import Actor, Role
 P = ParamSpec("P")
 T = TypeVar("T")
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "1"  # written by init as before; the schema revision is Alembic's
 ADMIN_BADGE = "ADMIN"
+
+
+def _to_stderr(message: str) -> None:
+    print(message, file=sys.stderr)
 
 
 class Storeroom:
@@ -33,6 +38,10 @@ class Storeroom:
             terminal if terminal is not None else os.environ.get("STOREROOM_TERMINAL", "")
         )
         self.actor: Actor | None = None
+        # what the storeroom says on its own (an upgrade); the CLI's is stderr
+        self.notify: Callable[[str], None] = _to_stderr
+        self.upgrade: migrations.Upgrade | None = None
+        self._schema_current = False
 
     @classmethod
     def open(cls, db: str | None = None, terminal: str | None = None) -> Storeroom:
@@ -40,7 +49,7 @@ class Storeroom:
 
     @property
     def location(self) -> str:
-        return self.db.url.removeprefix("sqlite:///")
+        return self.db.location  # the file, or the URL without its password
 
     # --- schema ------------------------------------------------------------------------
 
@@ -48,18 +57,41 @@ class Storeroom:
         path = sqlite_path(self.db.url)
         if path is not None and not path.exists():
             return False  # do not create an empty file just by looking
-        return inspect(self.db.engine).has_table("setting")
+        with self.db.failures():
+            return inspect(self.db.engine).has_table("setting")
 
     def require_initialised(self) -> None:
-        if not self.is_initialised():
+        """The one door of every command and of the terminal app: a storeroom database at
+        this program's schema. An older file is copied aside and upgraded here, once."""
+        if self._schema_current:
+            return
+        found = migrations.state(self.db)
+        found.refuse_foreign()
+        if not found.ours:
             raise DatabaseError(
                 f"{self.location} is not a storeroom database yet; run: storeroom init",
                 self.location,
             )
+        self._bring_up_to_date()
+
+    def _bring_up_to_date(self) -> None:
+        upgrade = migrations.ensure_current(self.db)
+        if upgrade is not None:
+            self.upgrade = upgrade
+            self.notify(upgrade.describe())
+        self._schema_current = True
 
     def init(self) -> bool:
-        """Create the schema, the virtual places and the first admin. False if already there."""
-        self.db.create_schema()
+        """Create the schema, the virtual places and the first admin. False if already there.
+
+        The schema is made by running every Alembic revision; an existing older file is
+        upgraded (with its copy) as on any open.
+        """
+        found = migrations.state(self.db)
+        found.refuse_foreign()
+        if found.empty:
+            migrations.create(self.db)
+        self._bring_up_to_date()
 
         def setup(session: Session) -> bool:
             if catalog.get_setting(session, "schema_version"):
