@@ -13,6 +13,8 @@ from storeroom_tui import catalog, counter, ledger, reconciliation, reservations
 from storeroom_tui.errors import StoreroomError
 from storeroom_tui.quantities import parse_qty
 
+pytestmark = pytest.mark.both_backends
+
 # --- helpers ----------------------------------------------------------------------------------
 
 

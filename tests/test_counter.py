@@ -12,6 +12,8 @@ from storeroom_tui import catalog, counter, ledger, reservations, stock, wip, wo
 from storeroom_tui.errors import StoreroomError
 from storeroom_tui.quantities import parse_money, parse_qty
 
+pytestmark = pytest.mark.both_backends
+
 # --- helpers ----------------------------------------------------------------------------------
 
 

@@ -15,6 +15,8 @@ from storeroom_tui.errors import StoreroomError
 from storeroom_tui.ledger import BalanceDifference
 from storeroom_tui.quantities import parse_money, parse_qty
 
+pytestmark = pytest.mark.both_backends
+
 # --- helpers ----------------------------------------------------------------------------------
 
 

@@ -20,6 +20,8 @@ from storeroom_tui.permissions import PERMISSIONS, Action, Actor, Role
 from storeroom_tui.quantities import parse_qty
 from storeroom_tui.service import Storeroom
 
+pytestmark = pytest.mark.both_backends
+
 BADGES = {
     "ADMIN": "admin",
     "C1": "clerk",

@@ -11,6 +11,8 @@ from storeroom_tui.errors import StoreroomError
 from storeroom_tui.quantities import parse_qty
 from storeroom_tui.reconciliation import Blocker
 
+pytestmark = pytest.mark.both_backends
+
 # --- helpers ----------------------------------------------------------------------------------
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from models import Movement
 from storeroom_tui import ledger, stock
 from storeroom_tui.scanflow import CounterSession, Mode, Need, Tone
+
+pytestmark = pytest.mark.both_backends
 
 GS = "\x1d"
 

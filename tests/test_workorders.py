@@ -23,6 +23,8 @@ from storeroom_tui.errors import StoreroomError
 from storeroom_tui.quantities import parse_qty
 from storeroom_tui.service import Storeroom
 
+pytestmark = pytest.mark.both_backends
+
 # the life of a work order, written out by hand from DESIGN.md section 5
 ALLOWED = {
     "requested": {"approved", "cancelled"},
