@@ -8,8 +8,11 @@ the warehouses (`A-01-03`).
 from __future__ import annotations
 
 import re
+import weakref
+from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import bindparam, func, or_
+from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, select
 
 from models import Asset, Item, ItemBarcode, Location, LocationKind, Lot, Setting, User, WorkOrder
@@ -76,10 +79,25 @@ def ensure_virtual_locations(session: Session) -> None:
     session.flush()
 
 
+# The virtual places never change once `init` has made them, and every post needs one or
+# two: each engine keeps a detached copy of each, merged into the asking session without
+# a query (a query costs ~0.13 ms, the merge ~0.01 ms).
+_VIRTUAL: weakref.WeakKeyDictionary[Any, dict[LocationKind, Location]] = weakref.WeakKeyDictionary()
+
+
 def virtual_location(session: Session, kind: LocationKind) -> Location:
+    try:
+        known = _VIRTUAL.setdefault(session.get_bind(), {})
+    except TypeError:  # a bind that cannot be weakly referenced: no cache
+        known = {}
+    if kind in known:
+        return session.merge(known[kind], load=False)
     location = session.exec(select(Location).where(Location.code == kind.value.upper())).first()
     if location is None:
         raise UnknownLocation(f"location {kind.value.upper()} is missing; run storeroom init")
+    copy = Location(**{column: getattr(location, column) for column in Location.model_fields})
+    make_transient_to_detached(copy)
+    known[kind] = copy
     return location
 
 
@@ -190,12 +208,18 @@ def add_barcode(session: Session, item: Item, code: str, source: str = "own") ->
     return barcode
 
 
+# built once: every scan and every post looks an item and a WO up
+_ITEM_BY_PART = select(Item).where(Item.part_number == bindparam("code"))
+_ITEM_BY_BARCODE = select(Item).join(ItemBarcode).where(ItemBarcode.code == bindparam("code"))
+_WORK_ORDER = select(WorkOrder).where(WorkOrder.number == bindparam("number"))
+
+
 def find_item(session: Session, code: str) -> Item:
     """By part number (any case) or by any of its barcodes."""
     text = code.strip()
-    item = session.exec(select(Item).where(Item.part_number == text.upper())).first()
+    item = session.exec(_ITEM_BY_PART, params={"code": text.upper()}).first()
     if item is None:
-        item = session.exec(select(Item).join(ItemBarcode).where(ItemBarcode.code == text)).first()
+        item = session.exec(_ITEM_BY_BARCODE, params={"code": text}).first()
     if item is None:
         raise UnknownItem(f"no item with part number or barcode {text!r}", text)
     return item
@@ -342,7 +366,7 @@ def find_work_order(session: Session, number: str) -> WorkOrder:
     text = number.strip().upper()
     if text.isdigit():
         text = f"WO-{int(text):06d}"
-    work_order = session.exec(select(WorkOrder).where(WorkOrder.number == text)).first()
+    work_order = session.exec(_WORK_ORDER, params={"number": text}).first()
     if work_order is None:
         raise UnknownWorkOrder(f"no work order {number!r}", number)
     return work_order

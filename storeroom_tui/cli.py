@@ -7,6 +7,7 @@ Commands call the same services as the screens, through `Storeroom`.
 from __future__ import annotations
 
 import functools
+import gc
 import json
 import sys
 from collections.abc import Callable
@@ -171,6 +172,9 @@ def _run_tui(db: str | None, user: str | None) -> None:
     except StoreroomError as error:
         err.print(f"[bold red]refused[/]: {error.message}", soft_wrap=True)
         raise typer.Exit(1) from None
+    # what start-up made lives as long as the app: out of the collector's sight, a full
+    # collection no longer walks it (50-90 ms pauses while typing in the queue's filter)
+    gc.freeze()
     StoreroomApp(store).run()
 
 
@@ -203,11 +207,23 @@ def demo(
         bool, typer.Option("--no-tui", help="Build the plant, do not open it.")
     ] = False,
     seed: Annotated[int, typer.Option("--seed", help="Same seed, same plant.")] = 7,
+    size: Annotated[
+        str,
+        typer.Option(
+            "--size", help="small, or large: 50,000 items, 200,000 WOs, 2,000,000 movements."
+        ),
+    ] = "small",
 ) -> None:
     """Build a believable demo plant in a fresh file and open it."""
     from storeroom_tui.demo import build_demo
+    from storeroom_tui.demo_large import build_with_progress
 
-    result = build_demo(STATE.db, seed=seed)
+    if size not in ("small", "large"):
+        raise typer.BadParameter(f"{size!r} is not one of: small, large", param_hint="--size")
+    if size == "large":
+        result = build_with_progress(STATE.db, seed, err)
+    else:
+        result = build_demo(STATE.db, seed=seed)
     badges = ", ".join(f"{b} ({role})" for b, role in result.badges)
     emit(
         {"db": result.location, "badges": [b for b, _ in result.badges], **result.counts},
@@ -768,3 +784,7 @@ def main() -> None:
         app(args=hoist_global_options(sys.argv[1:]), prog_name="storeroom")
     except KeyboardInterrupt:
         sys.exit(130)
+
+
+import storeroom_tui.cli_admin  # noqa: E402,F401
+from storeroom_tui import cli_copy  # noqa: E402,F401

@@ -13,9 +13,9 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import Any
 
-from sqlalchemy import Integer, func, literal, select, text, union_all, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Integer, bindparam, func, literal, select, text, union_all, update
 from sqlmodel import Session
 
 from models import Balance, Item, Location, LocationKind, Lot, Movement, MovementKind, Serial
@@ -155,49 +155,82 @@ class Posting:
 # --- posting -----------------------------------------------------------------------------
 
 
+# The statements of every post, built once with their values bound at each call
+# (building a statement costs about as much as running it).
+_POSTING = select(Movement).where(Movement.posting_key == bindparam("key")).order_by(Movement.id)
+_POSTED = select(Movement.posting_key).where(Movement.posting_key == bindparam("key")).limit(1)
+# (not named after the columns: SQLAlchemy keeps those names for VALUES and SET)
+_BALANCE_KEY = (
+    Balance.item_id == bindparam("b_item"),
+    Balance.location_id == bindparam("b_location"),
+    Balance.lot_id == bindparam("b_lot"),
+    Balance.serial_id == bindparam("b_serial"),
+)
+_TAKE = (
+    update(Balance)
+    .where(*_BALANCE_KEY, Balance.qty >= bindparam("take"))
+    .values(qty=Balance.qty - bindparam("take"))
+    # no Balance object is ever loaded into a session (balances are read as columns)
+    .execution_options(synchronize_session=False)
+)
+_ADD: dict[str, Any] = {}  # dialect name -> INSERT .. ON CONFLICT DO UPDATE
+
+
 def find_posting(session: Session, key: str) -> list[Movement]:
-    return list(
-        session.execute(
-            select(Movement).where(Movement.posting_key == key).order_by(Movement.id)
-        ).scalars()
-    )
+    return list(session.execute(_POSTING, {"key": key}).scalars())
 
 
 def _insert_for(session: Session):  # noqa: ANN202 - dialect-specific insert construct
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    # imported here: the PostgreSQL dialect costs ~50 ms at start-up where it is not used
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert
+
+
+def _add_statement(session: Session):  # noqa: ANN202 - dialect-specific insert construct
+    dialect = session.get_bind().dialect.name
+    if dialect not in _ADD:
+        statement = _insert_for(session)(Balance).values(
+            item_id=bindparam("b_item"),
+            location_id=bindparam("b_location"),
+            lot_id=bindparam("b_lot"),
+            serial_id=bindparam("b_serial"),
+            qty=bindparam("delta"),
+        )
+        _ADD[dialect] = statement.on_conflict_do_update(
+            index_elements=["item_id", "location_id", "lot_id", "serial_id"],
+            set_={"qty": Balance.qty + bindparam("delta")},
+        )
+    return _ADD[dialect]
 
 
 def _add_to_balance(session: Session, spec: MovementSpec, location: Location, delta: int) -> None:
-    insert = _insert_for(session)
-    statement = insert(Balance).values(
-        item_id=spec.item.id,
-        location_id=location.id,
-        lot_id=spec.lot.id if spec.lot else 0,
-        serial_id=spec.serial.id if spec.serial else 0,
-        qty=delta,
-    )
-    statement = statement.on_conflict_do_update(
-        index_elements=["item_id", "location_id", "lot_id", "serial_id"],
-        set_={"qty": Balance.qty + delta},
-    )
-    session.execute(statement)
+    values = {
+        "b_item": spec.item.id,
+        "b_location": location.id,
+        "b_lot": spec.lot.id if spec.lot else 0,
+        "b_serial": spec.serial.id if spec.serial else 0,
+        "delta": delta,
+    }
+    session.execute(_add_statement(session), values)
 
 
 def _take_from_balance(session: Session, spec: MovementSpec) -> None:
     """Lower a physical balance, refusing atomically if it would go negative."""
     lot_id = spec.lot.id if spec.lot else 0
     serial_id = spec.serial.id if spec.serial else 0
-    result = session.execute(
-        update(Balance)
-        .where(
-            Balance.item_id == spec.item.id,
-            Balance.location_id == spec.source.id,
-            Balance.lot_id == lot_id,
-            Balance.serial_id == serial_id,
-            Balance.qty >= spec.qty,
-        )
-        .values(qty=Balance.qty - spec.qty)
-    )
+    values = {
+        "b_item": spec.item.id,
+        "b_location": spec.source.id,
+        "b_lot": lot_id,
+        "b_serial": serial_id,
+        "take": spec.qty,
+    }
+    result = session.execute(_TAKE, values)
     if result.rowcount == 1:
         return
     have = session.execute(
@@ -266,8 +299,26 @@ def post(session: Session, actor: Actor, key: str, specs: list[MovementSpec]) ->
     return movements
 
 
+def _rows_by_id(session: Session, model: type, ids: set[int]) -> dict[int, Any]:
+    """Rows by id: those this transaction has loaded already from the session's identity
+    map (a post has its item, places and WO there), the others in one query."""
+    found: dict[int, Any] = {}
+    missing = []
+    for row_id in ids:
+        row = session.identity_map.get(session.identity_key(model, row_id))
+        if row is None:
+            missing.append(row_id)
+        else:
+            found[row_id] = row
+    if missing:
+        query = select(model).where(model.id.in_(missing))  # type: ignore[attr-defined]
+        found.update((row.id, row) for row in session.execute(query).scalars())
+    return found
+
+
 def describe_movements(session: Session, movements: list[Movement]) -> list[PostedMovement]:
-    """Names for the ids of the given movements, in as few queries as it takes."""
+    """Names for the ids of the given movements, in as few queries as it takes (none, right
+    after a post: the rows it named are in the session already)."""
     from models import WorkOrder
 
     if not movements:
@@ -277,35 +328,11 @@ def describe_movements(session: Session, movements: list[Movement]) -> list[Post
     lot_ids = {m.lot_id for m in movements if m.lot_id}
     serial_ids = {m.serial_id for m in movements if m.serial_id}
     wo_ids = {m.wo_id for m in movements if m.wo_id}
-    items = {i.id: i for i in session.execute(select(Item).where(Item.id.in_(item_ids))).scalars()}  # type: ignore[union-attr]
-    places = dict(
-        session.execute(
-            select(Location.id, Location.code).where(Location.id.in_(location_ids))  # type: ignore[union-attr]
-        ).all()
-    )
-    lots = (
-        dict(session.execute(select(Lot.id, Lot.lot_no).where(Lot.id.in_(lot_ids))).all())  # type: ignore[union-attr]
-        if lot_ids
-        else {}
-    )
-    serials = (
-        dict(
-            session.execute(
-                select(Serial.id, Serial.serial_no).where(Serial.id.in_(serial_ids))  # type: ignore[union-attr]
-            ).all()
-        )
-        if serial_ids
-        else {}
-    )
-    numbers = (
-        dict(
-            session.execute(
-                select(WorkOrder.id, WorkOrder.number).where(WorkOrder.id.in_(wo_ids))  # type: ignore[union-attr]
-            ).all()
-        )
-        if wo_ids
-        else {}
-    )
+    items = _rows_by_id(session, Item, item_ids)
+    places = {i: row.code for i, row in _rows_by_id(session, Location, location_ids).items()}
+    lots = {i: row.lot_no for i, row in _rows_by_id(session, Lot, lot_ids).items()}
+    serials = {i: row.serial_no for i, row in _rows_by_id(session, Serial, serial_ids).items()}
+    numbers = {i: row.number for i, row in _rows_by_id(session, WorkOrder, wo_ids).items()}
     return [
         PostedMovement(
             id=m.id or 0,
@@ -329,6 +356,8 @@ def describe_movements(session: Session, movements: list[Movement]) -> list[Post
 
 def replay(session: Session, key: str) -> Posting | None:
     """The first result of a key already posted, or None."""
+    if session.execute(_POSTED, {"key": key}).first() is None:
+        return None  # the usual case, told by the index alone
     existing = find_posting(session, key)
     if not existing:
         return None

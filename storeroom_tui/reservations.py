@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlmodel import Session
 
 from models import Balance, Location, LocationKind, Lot, Reservation, WorkOrder
@@ -33,25 +33,65 @@ class Source:
     free: int
 
 
+# Every issue asks where an item can be taken from: these statements are built once,
+# with the item (and the optional filters) bound at each call.
+_RESERVED = (
+    select(
+        Reservation.location_id,
+        Reservation.lot_id,
+        func.sum(Reservation.qty - Reservation.supplied_qty),
+    )
+    .where(
+        Reservation.item_id == bindparam("item_id"),
+        Reservation.status.in_(OPEN_RESERVATION_STATUSES),  # type: ignore[attr-defined]
+    )
+    .group_by(Reservation.location_id, Reservation.lot_id)
+)
+_RESERVED_BY_OTHERS = _RESERVED.where(Reservation.demand_line_id != bindparam("line_id"))
+
+
 def reserved_by_others(
     session: Session, item_id: int, exclude_line_id: int | None = None
 ) -> dict[tuple[int, int | None], int]:
     """Open reservation quantities per (location, lot), leaving out one demand line."""
-    query = (
-        select(
-            Reservation.location_id,
-            Reservation.lot_id,
-            func.sum(Reservation.qty - Reservation.supplied_qty),
-        )
-        .where(
-            Reservation.item_id == item_id,
-            Reservation.status.in_(OPEN_RESERVATION_STATUSES),  # type: ignore[attr-defined]
-        )
-        .group_by(Reservation.location_id, Reservation.lot_id)
+    if exclude_line_id is None:
+        rows = session.execute(_RESERVED, {"item_id": item_id}).all()
+    else:
+        rows = session.execute(
+            _RESERVED_BY_OTHERS, {"item_id": item_id, "line_id": exclude_line_id}
+        ).all()
+    return {(loc, lot): int(qty) for loc, lot, qty in rows}
+
+
+_SOURCES = (
+    select(
+        Balance.location_id,
+        Location.code,
+        Balance.lot_id,
+        Lot.lot_no,
+        Lot.expiry,
+        func.sum(Balance.qty),
     )
-    if exclude_line_id is not None:
-        query = query.where(Reservation.demand_line_id != exclude_line_id)
-    return {(loc, lot): int(qty) for loc, lot, qty in session.execute(query).all()}
+    .join(Location, Location.id == Balance.location_id)
+    .outerjoin(Lot, Lot.id == Balance.lot_id)
+    .where(
+        Balance.item_id == bindparam("item_id"),
+        Balance.qty > 0,
+        Location.kind == LocationKind.BIN,
+        Location.available.is_(True),  # type: ignore[attr-defined]
+        or_(Lot.expiry.is_(None), Lot.expiry >= bindparam("today")),  # type: ignore[union-attr]
+    )
+    .group_by(Balance.location_id, Location.code, Balance.lot_id, Lot.lot_no, Lot.expiry)
+)
+# (at one location?, of one lot?) -> the statement
+_SOURCES_AT = {
+    (False, False): _SOURCES,
+    (True, False): _SOURCES.where(Balance.location_id == bindparam("location_id")),
+    (False, True): _SOURCES.where(Balance.lot_id == bindparam("lot_id")),
+    (True, True): _SOURCES.where(
+        Balance.location_id == bindparam("location_id"), Balance.lot_id == bindparam("lot_id")
+    ),
+}
 
 
 def sources(
@@ -64,33 +104,11 @@ def sources(
     """Non-serial stock in available bins, unexpired, first expiry first, then most stock."""
     from storeroom_tui.ledger import today
 
-    query = (
-        select(
-            Balance.location_id,
-            Location.code,
-            Balance.lot_id,
-            Lot.lot_no,
-            Lot.expiry,
-            func.sum(Balance.qty),
-        )
-        .join(Location, Location.id == Balance.location_id)
-        .outerjoin(Lot, Lot.id == Balance.lot_id)
-        .where(
-            Balance.item_id == item_id,
-            Balance.qty > 0,
-            Location.kind == LocationKind.BIN,
-            Location.available.is_(True),  # type: ignore[attr-defined]
-            or_(Lot.expiry.is_(None), Lot.expiry >= today()),  # type: ignore[union-attr]
-        )
-        .group_by(Balance.location_id, Location.code, Balance.lot_id, Lot.lot_no, Lot.expiry)
-    )
-    if location_id is not None:
-        query = query.where(Balance.location_id == location_id)
-    if lot_id is not None:
-        query = query.where(Balance.lot_id == lot_id)
+    query = _SOURCES_AT[(location_id is not None, lot_id is not None)]
+    values = {"item_id": item_id, "today": today(), "location_id": location_id, "lot_id": lot_id}
     claimed = reserved_by_others(session, item_id, exclude_line_id)
     found = []
-    for loc_id, code, lot, lot_no, expiry, qty in session.execute(query).all():
+    for loc_id, code, lot, lot_no, expiry, qty in session.execute(query, values).all():
         lot_key = lot or None
         free = int(qty) - claimed.get((loc_id, lot_key), 0)
         found.append(
@@ -163,17 +181,18 @@ def _refresh_status(reservation: Reservation) -> None:
     reservation.updated_at = utcnow()
 
 
-def open_reservations(session: Session, line_id: int) -> list[Reservation]:
-    return list(
-        session.execute(
-            select(Reservation)
-            .where(
-                Reservation.demand_line_id == line_id,
-                Reservation.status.in_(OPEN_RESERVATION_STATUSES),  # type: ignore[attr-defined]
-            )
-            .order_by(Reservation.id)
-        ).scalars()
+_OPEN_OF_LINE = (
+    select(Reservation)
+    .where(
+        Reservation.demand_line_id == bindparam("line_id"),
+        Reservation.status.in_(OPEN_RESERVATION_STATUSES),  # type: ignore[attr-defined]
     )
+    .order_by(Reservation.id)
+)
+
+
+def open_reservations(session: Session, line_id: int) -> list[Reservation]:
+    return list(session.execute(_OPEN_OF_LINE, {"line_id": line_id}).scalars())
 
 
 def consume(

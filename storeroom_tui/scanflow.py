@@ -19,7 +19,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from storeroom_tui import catalog, counter, ledger, scan
+from sqlmodel import Session
+
+from storeroom_tui import catalog, counter, ledger, scan, wip
 from storeroom_tui.errors import (
     ReasonRequired,
     ScanError,
@@ -367,8 +369,8 @@ class CounterSession:
         """The rest still to issue (or, returning, all that is out); one for serials."""
         if by_serial:
             return MILLI
-        picked = self.pick_list()
-        lines = [line for line in picked.lines if line.part == part] if picked else []
+        # the WO's position, not its whole pick list: no bin or lot suggestions needed here
+        lines = self.store.read(_lines_of, self.work_order, part) if self.work_order else []
         if self.mode == Mode.RETURN:
             return sum(line.in_wip for line in lines) or MILLI
         return sum(line.to_issue for line in lines) or MILLI
@@ -465,6 +467,13 @@ class CounterSession:
             if line.part == part and line.suggested_lot:
                 return line.suggested_lot
         return None
+
+
+def _lines_of(session: Session, wo_number: str, part: str) -> list[wip.LinePosition]:
+    """The lines of `part` on the WO, as the pick list counts them."""
+    work_order = catalog.find_work_order(session, wo_number)
+    assert work_order.id is not None
+    return [line for line in wip.position(session, work_order.id).lines if line.part == part]
 
 
 def _ask_serial(p: Pending) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, case, func, or_, select
 from sqlmodel import Session
 
 from models import Balance, Location, LocationKind, Lot, Movement, Reservation, Serial, WorkOrder
@@ -97,23 +97,28 @@ def stock_position(session: Session, part: str) -> StockPosition:
     )
 
 
+_WIP = bindparam("wip_id")
+_HELD = func.sum(case((Movement.to_location_id == _WIP, Movement.qty), else_=-Movement.qty))
+# one pass over the item's movements in and out of WIP, netted per WO in SQL: only the
+# WOs still holding some are joined and returned (a part used for years has thousands)
+_HOLDING = (
+    select(Movement.wo_id, _HELD.label("qty"))
+    .where(
+        Movement.item_id == bindparam("item_id"),
+        or_(Movement.to_location_id == _WIP, Movement.from_location_id == _WIP),
+    )
+    .group_by(Movement.wo_id)
+    .having(_HELD > 0)
+).subquery()
+_HOLDERS = (
+    select(WorkOrder.number, WorkOrder.title, _HOLDING.c.qty)
+    .join(_HOLDING, _HOLDING.c.wo_id == WorkOrder.id)
+    .order_by(WorkOrder.number)
+)
+
+
 def _wip_holders(session: Session, item_id: int) -> list[WipHolder]:
     """Work orders holding this item in WIP, from the WIP movements of this item."""
     wip_id = catalog.virtual_location(session, LocationKind.WIP).id
-    inbound = (
-        select(Movement.wo_id, func.sum(Movement.qty).label("qty"))
-        .where(Movement.item_id == item_id, Movement.to_location_id == wip_id)
-        .group_by(Movement.wo_id)
-    ).subquery()
-    outbound = (
-        select(Movement.wo_id, func.sum(Movement.qty).label("qty"))
-        .where(Movement.item_id == item_id, Movement.from_location_id == wip_id)
-        .group_by(Movement.wo_id)
-    ).subquery()
-    rows = session.execute(
-        select(WorkOrder.number, WorkOrder.title, inbound.c.qty - func.coalesce(outbound.c.qty, 0))
-        .join(inbound, inbound.c.wo_id == WorkOrder.id)
-        .outerjoin(outbound, outbound.c.wo_id == WorkOrder.id)
-        .order_by(WorkOrder.number)
-    ).all()
-    return [WipHolder(number, title, int(qty)) for number, title, qty in rows if qty > 0]
+    rows = session.execute(_HOLDERS, {"item_id": item_id, "wip_id": wip_id}).all()
+    return [WipHolder(number, title, int(qty)) for number, title, qty in rows]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlmodel import Session
 
 from models import DemandLine, Item, Movement, MovementKind, Reservation
@@ -81,52 +81,86 @@ class Position:
         return sum(line.cost for line in self.lines)
 
 
+_OPEN_RESERVED = (
+    select(Reservation.demand_line_id, func.sum(Reservation.qty - Reservation.supplied_qty))
+    .where(
+        Reservation.demand_line_id.in_(bindparam("line_ids", expanding=True)),  # type: ignore[attr-defined]
+        Reservation.status.in_(OPEN_RESERVATION_STATUSES),  # type: ignore[attr-defined]
+    )
+    .group_by(Reservation.demand_line_id)
+)
+
+
 def open_reserved_by_line(session: Session, line_ids: list[int]) -> dict[int, int]:
     if not line_ids:
         return {}
-    rows = session.execute(
-        select(Reservation.demand_line_id, func.sum(Reservation.qty - Reservation.supplied_qty))
-        .where(
-            Reservation.demand_line_id.in_(line_ids),  # type: ignore[attr-defined]
-            Reservation.status.in_(OPEN_RESERVATION_STATUSES),  # type: ignore[attr-defined]
-        )
-        .group_by(Reservation.demand_line_id)
-    ).all()
+    rows = session.execute(_OPEN_RESERVED, {"line_ids": list(line_ids)}).all()
     return {line_id: int(qty) for line_id, qty in rows}
 
 
+# built once, and reading plain columns: a post reads the position of its WO, and rows
+# cost a fraction of ORM objects (no identity map, no DATETIME parsing)
+_LINES = (
+    select(
+        DemandLine.id,
+        DemandLine.line_no,
+        Item.id.label("item_id"),  # type: ignore[union-attr]
+        Item.part_number,
+        Item.description,
+        Item.uom,
+        Item.kind,
+        Item.tracking,
+        DemandLine.planned_qty,
+        DemandLine.mandatory,
+        DemandLine.additional,
+    )
+    .join(Item, Item.id == DemandLine.item_id)
+    .where(DemandLine.wo_id == bindparam("wo_id"))
+    .order_by(DemandLine.line_no)
+)
+_MOVEMENTS = (
+    select(
+        Movement.id,
+        Movement.kind,
+        Movement.item_id,
+        Movement.qty,
+        Movement.from_location_id,
+        Movement.lot_id,
+        Movement.serial_id,
+        Movement.demand_line_id,
+        Movement.related_id,
+        Movement.reverses_id,
+        Movement.unit_cost,
+        Movement.deviation,
+    )
+    .where(Movement.wo_id == bindparam("wo_id"))
+    .order_by(Movement.id)
+)
+
+
 def position(session: Session, wo_id: int) -> Position:
-    rows = session.execute(
-        select(DemandLine, Item)
-        .join(Item, Item.id == DemandLine.item_id)
-        .where(DemandLine.wo_id == wo_id)
-        .order_by(DemandLine.line_no)
-    ).all()
+    rows = session.execute(_LINES, {"wo_id": wo_id}).all()
     lines = [
         LinePosition(
-            line_id=line.id,  # type: ignore[arg-type]
+            line_id=line.id,
             line_no=line.line_no,
-            item_id=item.id,  # type: ignore[arg-type]
-            part=item.part_number,
-            description=item.description,
-            uom=item.uom,
-            item_kind=item.kind,
-            tracking=item.tracking,
+            item_id=line.item_id,
+            part=line.part_number,
+            description=line.description,
+            uom=line.uom,
+            item_kind=line.kind,
+            tracking=line.tracking,
             planned=line.planned_qty,
             mandatory=line.mandatory,
             additional=line.additional,
         )
-        for line, item in rows
+        for line in rows
     ]
     by_line = {line.line_id: line for line in lines}
     for line_id, qty in open_reserved_by_line(session, list(by_line)).items():
         by_line[line_id].reserved = qty
 
-    movements = list(
-        session.execute(
-            select(Movement).where(Movement.wo_id == wo_id).order_by(Movement.id)
-        ).scalars()
-    )
+    movements = session.execute(_MOVEMENTS, {"wo_id": wo_id}).all()
     by_id = {m.id: m for m in movements}
     outstanding: dict[int, OutstandingIssue] = {}
 
