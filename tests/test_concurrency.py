@@ -14,6 +14,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
@@ -22,6 +23,9 @@ from storeroom_tui import catalog, ledger, wip
 from storeroom_tui.quantities import parse_qty
 from storeroom_tui.service import Storeroom
 from tests.workers import poster
+
+# the same terminals on PostgreSQL too: `db_path` is then a fresh schema's URL
+pytestmark = pytest.mark.both_backends
 
 SPAWN = multiprocessing.get_context("spawn")
 UNIT = 1000

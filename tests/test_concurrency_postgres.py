@@ -1,19 +1,16 @@
 """Many terminals on one PostgreSQL storeroom: nothing lost, nothing counted twice, no oversell.
 
-The same workers as on SQLite (`tests/workers/poster.py`, each a fresh interpreter
-started with 'spawn') post into a fresh schema of the test database; a few races are
-run with threads, two terminals (two engines) in this process. Every test here runs on
-PostgreSQL only: it is skipped where PostgreSQL is unreachable, and fails when CI=true.
+The eight-process, last-unit and killed-terminal tests of tests/test_concurrency.py run
+on PostgreSQL too (that module is marked `both_backends`); the races here are the ones
+PostgreSQL needs on top: two terminals (two engines) in this process, at the same moment.
+Every test here runs on PostgreSQL only: skipped where it is unreachable, failing when
+CI=true.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import random
 import threading
-import time
 import uuid
-from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -28,9 +25,7 @@ from storeroom_tui import catalog, counter, ledger, wip
 from storeroom_tui.errors import DatabaseError, StoreroomError
 from storeroom_tui.quantities import parse_money, parse_qty
 from storeroom_tui.service import Storeroom
-from tests.workers import poster
 
-SPAWN = multiprocessing.get_context("spawn")
 UNIT = 1000
 NAMESPACE = uuid.UUID("7d3c2a90-1f0e-4b8e-9c61-5f2d0b0c0e05")
 
@@ -47,13 +42,6 @@ def key_for(label: str) -> str:
 
 def movement_count(session: Session) -> int:
     return int(session.execute(select(func.count()).select_from(Movement)).scalar_one())
-
-
-def movements_per_key(session: Session) -> dict[str, int]:
-    rows = session.execute(
-        select(Movement.posting_key, func.count()).group_by(Movement.posting_key)
-    ).all()
-    return {key: int(count) for key, count in rows}
 
 
 def balance_at(session: Session, part: str, place: str) -> int:
@@ -96,203 +84,6 @@ def at_once(*calls: Callable[[], Any]) -> list[Any]:
     for thread in threads:
         thread.join(60)
     return answers
-
-
-def finish(processes: list[Any], timeout: float = 90) -> None:
-    """Join the workers we started; kill (by object) any that outlived the timeout."""
-    deadline = time.monotonic() + timeout
-    for process in processes:
-        process.join(max(deadline - time.monotonic(), 0.1))
-    for process in processes:
-        if process.is_alive():
-            process.kill()
-            process.join(5)
-
-
-def collect(results: Any, expected: int, processes: list[Any]) -> list[tuple[Any, ...]]:
-    answers = []
-    deadline = time.monotonic() + 90
-    while len(answers) < expected and time.monotonic() < deadline:
-        try:
-            answers.append(results.get(timeout=1))
-        except Exception:  # noqa: BLE001 - queue.Empty; keep waiting while workers live
-            if not any(p.is_alive() for p in processes):
-                break
-    errors = [a for a in answers if a[0] == "error"]
-    assert not errors, "\n".join(str(e[2]) for e in errors)
-    assert len(answers) == expected, f"{len(answers)} answers of {expected}"
-    return answers
-
-
-# --- eight terminals, eight processes -------------------------------------------------------
-
-
-def test_eight_terminals_posting_at_once_on_postgresql_lose_nothing_and_count_nothing_twice(
-    plant, db_path
-):
-    store = plant.store
-    store.write(ledger.receive, "BRG-6204", parse_qty("100"), "A-01-01")
-    terminals = [f"T{n}" for n in range(8)]
-    work_orders = {t: plant.wo_in_progress({"BRG-6204": "10"}, f"Terminal {t}") for t in terminals}
-    shared = [
-        ("receive", key_for(f"shared-{n}"), "SEAL-9", UNIT, "A-01-02", None) for n in range(4)
-    ]
-    jobs: dict[str, list[poster.Job]] = {}
-    for name in terminals:
-        own: list[poster.Job] = []
-        for n in range(12):
-            key = key_for(f"{name}-{n}")
-            if n % 2:
-                own.append(("issue", key, work_orders[name], "BRG-6204", UNIT, "A-01-01", None))
-            else:
-                own.append(("receive", key, "SEAL-9", UNIT, "A-01-02", None))
-        jobs[name] = own[:4] + shared[:2] + own[4:8] + shared[2:] + own[8:]
-    before = store.read(movement_count)
-
-    results = SPAWN.Queue()
-    processes = [
-        SPAWN.Process(
-            target=poster.post_stream,
-            args=(str(db_path), name, jobs[name], index % 2 == 0, results),
-        )
-        for index, name in enumerate(terminals)
-    ]
-    try:
-        for process in processes:
-            process.start()
-        answers = collect(results, len(terminals), processes)
-    finally:
-        finish(processes)
-    assert [p.exitcode for p in processes] == [0] * 8
-
-    first_posts: Counter[str] = Counter()
-    for _, name, replies in answers:
-        seen: set[str] = set()
-        for key, replayed in replies:
-            if key in seen:
-                assert replayed, f"{name} re-sent {key} and it posted again"
-            seen.add(key)
-            if not replayed:
-                first_posts[key] += 1
-    shared_keys = {job[1] for job in shared}
-    own_keys = {job[1] for name in terminals for job in jobs[name]} - shared_keys
-    assert len(own_keys) == 96
-    assert all(first_posts[key] == 1 for key in own_keys)
-    assert sum(first_posts[key] for key in shared_keys) == 4  # one terminal won each
-
-    assert store.read(ledger.check) == ([], [])
-    assert store.read(movement_count) == before + 96 + 4
-    per_key = store.read(movements_per_key)
-    assert all(per_key[key] == 1 for key in own_keys | shared_keys)
-    assert store.read(balance_at, "SEAL-9", "A-01-02") == (6 + 8 * 6 + 4) * UNIT
-    assert store.read(balance_at, "BRG-6204", "A-01-01") == (10 + 100 - 8 * 6) * UNIT
-    assert store.read(balance_at, "BRG-6204", "WIP") == 8 * 6 * UNIT
-    assert [store.read(in_wip_on, work_orders[t]) for t in terminals] == [6 * UNIT] * 8
-
-
-def test_two_terminals_racing_for_the_last_unit_on_postgresql_only_one_gets_it(plant, db_path):
-    store = plant.store
-    parts = [f"GSK-{n}" for n in range(1, 6)]
-    for part in parts:
-        store.write(catalog.add_item, part, f"Gasket {part}")
-        store.write(ledger.receive, part, UNIT, "A-01-01")
-    racers = {
-        name: plant.wo_in_progress(dict.fromkeys(parts, "1"), f"Race {name}")
-        for name in ("L1", "L2")
-    }
-    before = store.read(movement_count)
-
-    results = SPAWN.Queue()
-    barrier = SPAWN.Barrier(2)
-    processes = [
-        SPAWN.Process(
-            target=poster.race_for_last_units,
-            args=(str(db_path), name, number, parts, barrier, results),
-        )
-        for name, number in racers.items()
-    ]
-    try:
-        for process in processes:
-            process.start()
-        answers = collect(results, 2 * len(parts), processes)
-    finally:
-        finish(processes)
-    assert [p.exitcode for p in processes] == [0, 0]
-
-    winners: dict[str, str] = {}
-    for part in parts:
-        outcome = sorted((a for a in answers if a[2] == part), key=lambda a: a[0])
-        assert [a[0] for a in outcome] == ["issued", "refused"], outcome
-        issued, refused = outcome
-        winners[part] = issued[1]
-        assert refused[3] == "insufficient_stock"
-        assert refused[4] == f"only 0 EA of {part} available; 1 asked"
-        assert store.read(balance_at, part, "A-01-01") == 0
-        assert store.read(balance_at, part, "WIP") == UNIT
-    assert store.read(movement_count) == before + len(parts)
-    assert store.read(ledger.check) == ([], [])
-    wins = Counter(winners.values())
-    for name, number in racers.items():
-        assert store.read(in_wip_on, number) == wins[name] * UNIT
-
-
-def test_a_terminal_killed_mid_stream_on_postgresql_leaves_whole_posts_and_resends_post_once(
-    plant, db_path
-):
-    store = plant.store
-    number = plant.wo_in_progress({"BRG-6204": "1000", "UPS-BAT": "1000"}, "Killed terminal")
-    jobs: list[poster.Job] = []
-    expected: dict[str, int] = {}
-    for n in range(300):
-        key, pair = key_for(f"killed-{n}"), [f"P{n // 4:04d}A", f"P{n // 4:04d}B"]
-        jobs.append(
-            [
-                ("receive", key, "BRG-6204", UNIT, "A-01-01", None),
-                ("issue", key, number, "BRG-6204", UNIT, "A-01-01", None),
-                ("receive", key, "UPS-BAT", 2 * UNIT, "A-01-02", pair),
-                ("issue", key, number, "UPS-BAT", 2 * UNIT, None, pair),
-            ][n % 4]
-        )
-        expected[key] = 2 if n % 4 >= 2 else 1
-    before = store.read(movement_count)
-
-    def posted_so_far() -> int:
-        assert store.read(ledger.check) == ([], [])
-        per_key = store.read(movements_per_key)
-        counts = [per_key.get(job[1], 0) for job in jobs]
-        for job, count in zip(jobs, counts, strict=True):
-            assert count in (0, expected[job[1]]), f"{job[0]} {job[1]} is half there: {count}"
-        done = sum(1 for count in counts if count)
-        assert all(counts[:done]) and not any(counts[done:]), counts
-        return done
-
-    progress = []
-    for _ in range(2):
-        ready = SPAWN.Event()
-        process = SPAWN.Process(
-            target=poster.post_until_killed, args=(str(db_path), "K9", jobs, ready)
-        )
-        process.start()
-        try:
-            assert ready.wait(30), "the worker never started"
-            time.sleep(random.uniform(0.1, 0.4))
-            process.kill()  # SIGKILL: the server rolls back whatever it had begun
-            process.join(10)
-        finally:
-            finish([process], timeout=5)
-        assert process.exitcode == -9
-        progress.append(posted_so_far())
-    assert progress[0] < len(jobs), "the first kill came after the whole stream"
-    assert progress == sorted(progress)
-
-    ready = SPAWN.Event()
-    process = SPAWN.Process(target=poster.post_until_killed, args=(str(db_path), "K9", jobs, ready))
-    process.start()
-    finish([process])
-    assert process.exitcode == 0
-    assert posted_so_far() == len(jobs)
-    assert store.read(movement_count) == before + sum(expected.values())
-    assert store.read(in_wip_on, number) == 3 * (len(jobs) // 4) * UNIT
 
 
 # --- races inside one process: two terminals, two engines -----------------------------------
