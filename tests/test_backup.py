@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from storeroom_tui import ledger
+from storeroom_tui import ledger, migrations
 from storeroom_tui.backup import backup, restore
 from storeroom_tui.cli import app
 from storeroom_tui.errors import (
@@ -118,7 +118,7 @@ def test_backup_taken_while_a_terminal_posts_restores_to_a_clean_ledger(
     assert on_hand == parse_qty("10") + k * 1000
     room.close()
     assert restored.kept is None
-    assert taken.revision == restored.revision == "0002"
+    assert taken.revision == restored.revision == migrations.HEAD
 
 
 def test_backup_is_one_file_and_names_what_it_holds(site: Path, tmp_path: Path) -> None:
@@ -278,7 +278,7 @@ def test_restore_refuses_a_backup_of_a_newer_storeroom(
 
     assert refused.value.message == (
         f"{good_backup} was made by a newer storeroom (schema revision 0042; this program "
-        "knows up to 0002); upgrade the program"
+        f"knows up to {migrations.HEAD}); upgrade the program"
     )
     assert count(site) == 9
 
@@ -288,9 +288,9 @@ def test_restore_of_a_first_release_backup_upgrades_it(site: Path, good_backup: 
 
     restored = restore(f"sqlite:///{site}", v1)
 
-    assert (restored.upgraded_from, restored.revision, restored.movements) == ("0001", "0002", 19)
+    assert (restored.upgraded_from, restored.revision, restored.movements) == ("0001", migrations.HEAD, 19)
     assert count(site) == 19
-    assert count(site, "SELECT version_num FROM alembic_version") == "0002"
+    assert count(site, "SELECT version_num FROM alembic_version") == migrations.HEAD
     assert v1.read_bytes()[:16] == b"SQLite format 3\x00"
     assert count(v1) == 19 and "alembic_version" not in {
         n for (n,) in sqlite3.connect(v1).execute("SELECT name FROM sqlite_master")
@@ -316,7 +316,7 @@ def test_backup_and_restore_commands(site: Path, good_backup: Path, tmp_path: Pa
     runner = CliRunner()
     took = runner.invoke(app, ["--db", str(site), "--json", "backup", str(tmp_path / "c.db")])
     assert took.exit_code == 0, took.stderr
-    assert '"movements": 9' in took.stdout and '"revision": "0002"' in took.stdout
+    assert '"movements": 9' in took.stdout and f'"revision": "{migrations.HEAD}"' in took.stdout
 
     asked = runner.invoke(app, ["--db", str(site), "restore", str(good_backup)], input="n\n")
     assert asked.exit_code == 1 and count(site) == 9  # "n": nothing replaced

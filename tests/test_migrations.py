@@ -89,7 +89,7 @@ def opened(path: Path) -> tuple[Storeroom, list[str]]:
 
 
 def test_head_known_to_the_program_is_alembics_head() -> None:
-    assert migrations.head_revision() == migrations.HEAD == "0002"
+    assert migrations.head_revision() == migrations.HEAD
     assert migrations.REVISIONS[-1] == migrations.HEAD
 
 
@@ -111,7 +111,7 @@ def test_init_makes_the_schema_the_models_describe(tmp_path: Path) -> None:
     reference.create_schema()  # SQLModel's create_all of today's models
     reference.dispose()
 
-    assert migrations.current_revision(room.db) == "0002"
+    assert migrations.current_revision(room.db) == migrations.HEAD
     assert schema(tmp_path / "new.db") == schema(tmp_path / "models.db")
     with room.db.connection() as connection:
         context = MigrationContext.configure(connection)
@@ -147,11 +147,11 @@ def test_first_release_file_is_copied_aside_and_upgraded_keeping_every_movement(
 
     (backup,) = copies(v1_copy.parent, "bak-0001")
     assert said == [
-        f"upgraded {v1_copy} from schema revision 0001 to 0002; "
+        f"upgraded {v1_copy} from schema revision 0001 to {migrations.HEAD}; "
         f"the file as it was is kept in {backup}"
     ]
     assert room.upgrade is not None and room.upgrade.stamped
-    assert migrations.current_revision(room.db) == "0002"
+    assert migrations.current_revision(room.db) == migrations.HEAD
     assert sql(v1_copy, "SELECT count(*), sum(qty) FROM movement") == [(V1_MOVEMENTS, V1_QTY_SUM)]
     assert per_item(v1_copy) == V1_PER_ITEM
     assert sql(v1_copy, "SELECT * FROM balance ORDER BY 1, 2, 3, 4") == balances_before
@@ -210,7 +210,7 @@ def test_two_terminals_opening_an_old_file_at_once_upgrade_it_once(v1_copy: Path
     assert failures == []
     assert sorted(len(said) for _, said in rooms) == [0, 1]
     assert len(copies(v1_copy.parent, "bak-0001")) == 1
-    assert sql(v1_copy, "SELECT version_num FROM alembic_version") == [("0002",)]
+    assert sql(v1_copy, "SELECT version_num FROM alembic_version") == [(migrations.HEAD,)]
     for room, _ in rooms:
         room.close()
 
@@ -226,7 +226,7 @@ def test_cli_says_on_stderr_that_it_upgraded_the_file(v1_copy: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert result.stdout == "check clean: balances equal the movements; integrity ok\n"
     assert " ".join(result.stderr.split()) == (
-        f"upgraded {v1_copy} from schema revision 0001 to 0002; "
+        f"upgraded {v1_copy} from schema revision 0001 to {migrations.HEAD}; "
         f"the file as it was is kept in {backup}"
     )
 
@@ -244,20 +244,23 @@ def test_init_on_a_first_release_file_upgrades_it_and_adds_nothing(v1_copy: Path
 def test_file_made_before_alembic_with_the_queue_indexes_is_only_stamped(tmp_path: Path) -> None:
     # what `storeroom init` made between the queue indexes and Alembic: create_all, no revision
     path = tmp_path / "recent.db"
-    room = Storeroom.open(str(path), terminal="")
-    room.db.create_schema()
-    room.close()
+    db = Database(f"sqlite:///{path}")
+    with db.connection(write=True) as connection:
+        command.upgrade(migrations.alembic_config(connection), "0002")
+    db.dispose()
     with closing(sqlite3.connect(path)) as connection, connection:
+        connection.execute("DROP TABLE alembic_version")
         connection.execute("INSERT INTO setting VALUES ('schema_version', '1')")
 
     room, said = opened(path)
     room.require_initialised()
 
+    (backup,) = copies(tmp_path, "bak-0002")
     assert said == [
-        f"{path}: recorded its schema revision 0002 (made before schema revisions were recorded)"
+        f"upgraded {path} from schema revision 0002 to {migrations.HEAD}; "
+        f"the file as it was is kept in {backup}"
     ]
-    assert copies(tmp_path, "bak") == []
-    assert migrations.current_revision(room.db) == "0002"
+    assert migrations.current_revision(room.db) == migrations.HEAD
     room.close()
 
 
@@ -280,7 +283,7 @@ def test_file_of_a_newer_storeroom_is_refused_and_left_alone(v1_copy: Path) -> N
     assert refused.value.code == "schema_too_new"
     assert refused.value.message == (
         f"{v1_copy} was made by a newer storeroom (schema revision 0007; this program knows "
-        "up to 0002); upgrade the program"
+        f"up to {migrations.HEAD}); upgrade the program"
     )
     assert said == [] and copies(v1_copy.parent, "bak") == []
     assert sql(v1_copy, "SELECT version_num FROM alembic_version") == [("0007",)]
@@ -299,7 +302,7 @@ def test_failed_upgrade_changes_nothing_and_leaves_no_copy(v1_copy: Path) -> Non
 
     assert refused.value.code == "upgrade_failed"
     assert refused.value.message == (
-        f"upgrading {v1_copy} from schema revision 0001 to 0002 failed, nothing was changed: "
+        f"upgrading {v1_copy} from schema revision 0001 to {migrations.HEAD} failed, nothing was changed: "
         "database error: there is already a table named ix_wo_queue"
     )
     assert said == [] and copies(v1_copy.parent, "bak") == []
@@ -318,7 +321,7 @@ def test_old_file_opened_read_only_is_refused_until_it_can_be_upgraded(v1_copy: 
 
     assert refused.value.message == (
         f"{v1_copy} is read-only and was made by an older storeroom (schema revision 0001, "
-        "this program needs 0002): open it once where it can be written, and it is upgraded then"
+        f"this program needs {migrations.HEAD}): open it once where it can be written, and it is upgraded then"
     )
     assert said == [] and copies(v1_copy.parent, "bak") == []
     assert per_item(v1_copy) == V1_PER_ITEM
