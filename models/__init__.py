@@ -5,6 +5,14 @@ registers every table on `SQLModel.metadata`.
 """
 
 from models.catalog import Asset, Item, ItemBarcode, Location, LocationKind, User
+from models.costs import (
+    AssetCost,
+    Budget,
+    ContractorEntry,
+    LabourEntry,
+    TradeRate,
+    WorkOrderCost,
+)
 from models.ledger import Balance, Lot, Movement, MovementKind, Serial
 from models.meta import Setting
 from models.workorder import (
@@ -18,11 +26,15 @@ from models.workorder import (
 
 __all__ = [
     "Asset",
+    "AssetCost",
     "Balance",
+    "Budget",
+    "ContractorEntry",
     "DemandLine",
     "DemandSubstitute",
     "Item",
     "ItemBarcode",
+    "LabourEntry",
     "Location",
     "LocationKind",
     "Lot",
@@ -32,7 +44,9 @@ __all__ = [
     "ReservationStatus",
     "Serial",
     "Setting",
+    "TradeRate",
     "User",
     "WorkOrder",
+    "WorkOrderCost",
     "WorkOrderEvent",
 ]

@@ -124,10 +124,11 @@ def test_init_makes_the_schema_the_models_describe(tmp_path: Path) -> None:
 
 
 def test_second_revision_adds_the_queue_indexes(tmp_path: Path) -> None:
-    room = Storeroom.open(str(tmp_path / "new.db"), terminal="")
-    room.init()
-    room.close()
-    added = set(schema(tmp_path / "new.db")) - set(schema(V1_FILE))
+    db = Database(f"sqlite:///{tmp_path / 'r2.db'}")
+    with db.connection(write=True) as connection:
+        command.upgrade(migrations.alembic_config(connection), "0002")
+    db.dispose()
+    added = set(schema(tmp_path / "r2.db")) - set(schema(V1_FILE))
     assert added == {("index", "ix_wo_queue"), ("index", "ix_wo_priority_number")}
 
 

@@ -1,0 +1,151 @@
+"""Cost: trade rates, labour and contractor entries, budgets, each WO's frozen cost and
+each asset's values and rolled-up lifetime cost (issue 7).
+
+Money is in cents, hours in thousandths of an hour, a factor in thousandths (1500 = x1.5).
+The cost of a WO and the asset roll-up live in tables of their own (`work_order_cost`,
+`asset_cost`), one row per WO / asset, so that the roll-up at closure is one UPDATE per
+ancestor and the reports join one narrow row instead of widening `work_order`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models._columns import new_uuid, utcnow
+
+
+class TradeRate(SQLModel, table=True):
+    """The blended hourly rate of a trade (mechanical, electrical...) and its overtime factor."""
+
+    __tablename__ = "trade_rate"
+    __table_args__ = (
+        CheckConstraint("rate > 0", name="ck_trade_rate_rate"),
+        CheckConstraint("overtime_factor >= 1000", name="ck_trade_rate_overtime"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    trade: str = Field(unique=True, max_length=32)
+    rate: int  # cents per hour
+    overtime_factor: int = 1500  # thousandths: 1500 = time and a half
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class LabourEntry(SQLModel, table=True):
+    """Hours one technician worked on a WO on one day, costed when booked."""
+
+    __tablename__ = "labour_entry"
+    __table_args__ = (
+        CheckConstraint("hours > 0 AND hours <= 24000", name="ck_labour_hours"),
+        CheckConstraint("rate > 0", name="ck_labour_rate"),
+        CheckConstraint("cost >= 0", name="ck_labour_cost"),
+        # the 24-hours-a-day check and the per-technician KPIs read by person and day
+        Index("ix_labour_user_date", "user_id", "work_date"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(default_factory=new_uuid, unique=True, max_length=36)
+    terminal: str = Field(default="", max_length=16)
+    wo_id: int = Field(foreign_key="work_order.id", index=True)
+    user_id: int = Field(foreign_key="user_account.id")  # the technician
+    trade: str = Field(max_length=32)
+    work_date: date
+    hours: int  # thousandths of an hour
+    rate: int  # cents per hour, the trade's rate when booked (or an override)
+    overtime: bool = False
+    factor: int = 1000  # thousandths; the trade's overtime factor when overtime
+    cost: int  # cents: hours x rate x factor, rounded half up
+    booked_by: int = Field(foreign_key="user_account.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ContractorEntry(SQLModel, table=True):
+    """An outside firm's work on a WO: hours x rate, or a fixed amount; maybe paid by a PO."""
+
+    __tablename__ = "contractor_entry"
+    __table_args__ = (
+        CheckConstraint("cost >= 0", name="ck_contractor_cost"),
+        CheckConstraint(
+            "(hours IS NULL AND rate IS NULL) OR (hours > 0 AND rate > 0)",
+            name="ck_contractor_hours_rate",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(default_factory=new_uuid, unique=True, max_length=36)
+    terminal: str = Field(default="", max_length=16)
+    wo_id: int = Field(foreign_key="work_order.id", index=True)
+    vendor: str = Field(max_length=80)
+    work_date: date
+    hours: int | None = None  # thousandths, with rate; both empty for a fixed amount
+    rate: int | None = None  # cents per hour
+    cost: int  # cents
+    po_number: str | None = Field(default=None, max_length=32)
+    description: str | None = None
+    booked_by: int = Field(foreign_key="user_account.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Budget(SQLModel, table=True):
+    """The maintenance budget of an asset, a cost centre or a site for one month."""
+
+    __tablename__ = "budget"
+    __table_args__ = (
+        UniqueConstraint("scope", "key", "period", name="uq_budget_scope_key_period"),
+        CheckConstraint("amount >= 0", name="ck_budget_amount"),
+        Index("ix_budget_period", "period"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    scope: str = Field(max_length=16)  # asset|cost_centre|site
+    key: str = Field(max_length=64)  # the asset tag, the cost centre, the site's tag
+    period: str = Field(max_length=7)  # YYYY-MM
+    amount: int  # cents
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class WorkOrderCost(SQLModel, table=True):
+    """A WO's downtime and estimate while open; its full cost, frozen once at closure."""
+
+    __tablename__ = "work_order_cost"
+    __table_args__ = (
+        CheckConstraint("downtime_hours >= 0", name="ck_wo_cost_downtime"),
+        CheckConstraint("estimated_hours >= 0", name="ck_wo_cost_estimate"),
+        # the reports pick the WOs closed in a period, or between two dates
+        Index("ix_wo_cost_period", "period"),
+        Index("ix_wo_cost_closed_on", "closed_on"),
+    )
+
+    wo_id: int = Field(foreign_key="work_order.id", primary_key=True)
+    downtime_hours: int = 0  # thousandths of an hour the asset stood still
+    estimated_hours: int = 0  # thousandths: planned labour, for the backlog
+    # frozen at closure (empty while the WO is open)
+    parts_cost: int | None = None
+    labour_cost: int | None = None
+    labour_hours: int | None = None
+    contractor_cost: int | None = None
+    total_cost: int | None = None  # parts + labour + contractor
+    closed_on: date | None = None
+    period: str | None = Field(default=None, max_length=7)  # YYYY-MM of closed_on
+
+
+class AssetCost(SQLModel, table=True):
+    """An asset's replacement value, its downtime cost and the lifetime cost rolled up to it
+    (its own closed WOs and those of everything below it in the hierarchy)."""
+
+    __tablename__ = "asset_cost"
+    __table_args__ = (
+        CheckConstraint(
+            "replacement_value IS NULL OR replacement_value >= 0", name="ck_asset_cost_value"
+        ),
+        CheckConstraint("downtime_cost_per_hour >= 0", name="ck_asset_cost_downtime"),
+    )
+
+    asset_id: int = Field(foreign_key="asset.id", primary_key=True)
+    replacement_value: int | None = None  # cents
+    downtime_cost_per_hour: int = 0  # cents
+    lifetime_cost: int = 0  # cents, own WOs and every descendant's
+    own_cost: int = 0  # cents, this asset's own closed WOs
+    work_orders: int = 0  # closed WOs rolled up into lifetime_cost
