@@ -17,7 +17,7 @@ from textual.containers import VerticalScroll
 from textual.dom import DOMNode
 from textual.keys import format_key
 from textual.screen import Screen
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from screens.dialogs import ConfirmDialog
 from screens.issue import IssueScreen
@@ -25,7 +25,7 @@ from screens.queue import QueueScreen, QueueTable
 from screens.reconcile import ReconcileScreen
 from screens.returns import CONDITION_KEYS, ReturnScreen
 from screens.stock import StockScreen
-from screens.widgets import StoreroomFooter
+from screens.widgets import ModeBar, StoreroomFooter
 from screens.workorder import WorkOrderScreen
 
 # (title, how to get there, the classes whose BINDINGS are that screen's keys)
@@ -147,7 +147,7 @@ class HelpScreen(Screen[None]):
     BINDINGS = [Binding("escape,f1,q", "close", "Close help")]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield ModeBar()
         with VerticalScroll(id="help"):
             yield Static(self.build(), id="help-text")
         yield StoreroomFooter()

@@ -14,12 +14,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Header, Input, Label
+from textual.widgets import DataTable, Input, Label
 from textual.widgets.data_table import RowKey
 
 from screens.base import StoreroomScreen
 from screens.dialogs import DIALOG_CSS
-from screens.widgets import MessageLine, StoreroomFooter
+from screens.widgets import MessageLine, ModeBar, StoreroomFooter
 from screens.workorder import WorkOrderScreen
 from storeroom_tui import workorders
 from storeroom_tui.errors import StoreroomError
@@ -227,7 +227,7 @@ class QueueScreen(StoreroomScreen):
         self.page: QueuePage | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield ModeBar()
         yield Input(placeholder="/ filter: number, asset, title", id="filter")
         yield Label("", id="quick")
         yield QueueTable(id="queue", cursor_type="row", cell_padding=0)

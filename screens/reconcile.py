@@ -16,12 +16,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Header, Input, Label, Static
+from textual.widgets import DataTable, Input, Label, Static
 
 from screens.base import StoreroomScreen
 from screens.dialogs import DIALOG_CSS, ConfirmDialog, QuantityDialog
 from screens.returns import CONDITION_KEYS
-from screens.widgets import MessageLine, ScanInput, StoreroomFooter
+from screens.widgets import MessageLine, ModeBar, ScanInput, StoreroomFooter
 from storeroom_tui import counter, ledger, scan
 from storeroom_tui.errors import ScanError, StoreroomError
 from storeroom_tui.gates import Gate, Status, allows
@@ -218,7 +218,7 @@ class ReconcileScreen(StoreroomScreen):
         self._key_states: tuple[bool | None, ...] = ()
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield ModeBar()
         yield Static("no work order — scan one (WO-…)", id="wo-header")
         yield ScanInput(placeholder="scan or type a work order (WO-…)")
         yield DataTable(id="lines", cursor_type="row", zebra_stripes=True)

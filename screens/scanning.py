@@ -7,11 +7,11 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Header, Input, Label
+from textual.widgets import DataTable, Input, Label
 
 from screens.base import StoreroomScreen
 from screens.dialogs import ConfirmDialog, ReasonDialog
-from screens.widgets import MessageLine, ScanInput, StoreroomFooter
+from screens.widgets import MessageLine, ModeBar, ScanInput, StoreroomFooter
 from storeroom_tui.errors import StoreroomError
 from storeroom_tui.picklist import PickLine, PickList
 from storeroom_tui.quantities import format_qty
@@ -35,7 +35,7 @@ class ScanScreen(StoreroomScreen):
         self.posted_parts: set[str] = set()
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield ModeBar()
         yield Label("no work order", id="wo-header")
         yield DataTable(id="picklist", cursor_type="row", zebra_stripes=True)
         yield MessageLine(id="message")
@@ -75,8 +75,7 @@ class ScanScreen(StoreroomScreen):
             picked = None
         self.render_pick_list(picked)
         self.query_one("#prompt", Label).update(Text("▶ " + self.session.prompt(), style="bold"))
-        actor = self.actor
-        self.sub_title = f"{self.TITLE_TEXT} · {actor.name}" if actor else self.TITLE_TEXT
+        self.sub_title = self.TITLE_TEXT
 
     def render_pick_list(self, picked: PickList | None) -> None:
         header = self.query_one("#wo-header", Label)

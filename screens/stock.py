@@ -10,11 +10,11 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Header, Input, Label, OptionList, Static
+from textual.widgets import DataTable, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from screens.base import StoreroomScreen
-from screens.widgets import MessageLine, ScanInput, StoreroomFooter
+from screens.widgets import MessageLine, ModeBar, ScanInput, StoreroomFooter
 from storeroom_tui import catalog, scan
 from storeroom_tui.errors import ScanError, StoreroomError, UnknownItem
 from storeroom_tui.quantities import format_money, format_qty
@@ -66,7 +66,7 @@ class StockScreen(StoreroomScreen):
         self.position: StockPosition | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield ModeBar()
         yield ScanInput(placeholder="scan or type an item: part, barcode, GS1, or words")
         yield MessageLine(id="message")
         yield OptionList(id="matches")

@@ -1,8 +1,9 @@
-"""Small widgets reused across screens: the scan field and the message line."""
+"""Small widgets reused across screens: the mode bar, the scan field and the message line."""
 
 from __future__ import annotations
 
 from rich.text import Text
+from textual.content import Content
 from textual.widgets import Footer, Input, Static
 
 from storeroom_tui.scanflow import Outcome, Tone
@@ -70,3 +71,58 @@ class StoreroomFooter(Footer):
 
     def __init__(self) -> None:
         super().__init__(compact=True, show_command_palette=False)
+
+
+class ModeBar(Static):
+    """The top line of every full screen: each mode's F-key with the current one lit, then
+    what this screen shows and who is signed in, as far as the width allows.
+
+    The F-keys live here rather than in the footer, so the footer keeps the screen's own
+    keys even on an 80-column terminal. The modes are read from the app's bindings, so a
+    new mode appears here by being bound to a key.
+    """
+
+    DEFAULT_CSS = """
+    ModeBar {
+        dock: top;
+        height: 1;
+        background: $panel;
+        color: $foreground;
+        link-style: none;
+        link-background: $panel;
+        link-color: $foreground;
+    }
+    """
+
+    def on_mount(self) -> None:
+        self.watch(self.screen, "sub_title", lambda _: self.refresh_bar())
+        self.watch(self.app, "sub_title", lambda _: self.refresh_bar())
+
+    def on_resize(self) -> None:
+        self.refresh_bar()
+
+    def refresh_bar(self) -> None:
+        self.update(self.bar(self.size.width or 80))
+
+    def bar(self, width: int) -> Content:
+        current = self.app.current_mode
+        parts: list[Content] = []
+        used = 0
+        for binding in self.app.BINDINGS:
+            action = getattr(binding, "action", "")
+            if not action.startswith("switch_mode("):
+                continue
+            mode = action.removeprefix("switch_mode(").strip("')\"")
+            key = binding.key.upper()
+            label = f" {key} {binding.description} "
+            lit = "reverse bold " if mode == current else ""
+            click = f"@click=app.switch_mode('{mode}')"
+            parts.append(Content.from_markup(f"[{lit}{click}]$label[/]", label=label))
+            used += len(label)
+        where = " · ".join(text for text in (self.screen.sub_title, self.app.sub_title) if text)
+        room = width - used - 2
+        if where and room >= 12:
+            shown = where if len(where) <= room else where[: room - 1] + "…"
+            parts.append(Content(" " * (room - len(shown) + 1)))
+            parts.append(Content.styled(shown, "dim"))
+        return Content("").join(parts)

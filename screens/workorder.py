@@ -8,11 +8,11 @@ from collections.abc import Callable
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Header, Label, Static
+from textual.widgets import DataTable, Label, Static
 
 from screens.base import StoreroomScreen
 from screens.dialogs import ConfirmDialog, ReasonDialog
-from screens.widgets import MessageLine, StoreroomFooter
+from screens.widgets import MessageLine, ModeBar, StoreroomFooter
 from storeroom_tui.errors import StoreroomError
 from storeroom_tui.gates import Gate, Status, allows, next_statuses, transition_action
 from storeroom_tui.permissions import Action
@@ -103,7 +103,7 @@ class WorkOrderScreen(StoreroomScreen):
         self.problem = ""  # why the WO could not be read, if it could not
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield ModeBar()
         yield Static("", id="wo-header")
         yield DataTable(id="lines", cursor_type="row", cell_padding=0, zebra_stripes=True)
         yield Label("Status history", id="history-title")

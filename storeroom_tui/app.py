@@ -56,11 +56,11 @@ class StoreroomApp(App[None]):
     DEFAULT_MODE = "queue"
     BINDINGS = [
         Binding("f1", "help", "Help"),
-        Binding("f2", "switch_mode('queue')", "Queue"),
-        Binding("f3", "switch_mode('issue')", "Issue"),
-        Binding("f4", "switch_mode('return')", "Return"),
-        Binding("f5", "switch_mode('reconcile')", "Recon"),
-        Binding("f6", "switch_mode('stock')", "Stock"),
+        Binding("f2", "switch_mode('queue')", "Queue", show=False),
+        Binding("f3", "switch_mode('issue')", "Issue", show=False),
+        Binding("f4", "switch_mode('return')", "Return", show=False),
+        Binding("f5", "switch_mode('reconcile')", "Recon", show=False),
+        Binding("f6", "switch_mode('stock')", "Stock", show=False),
         Binding("ctrl+t", "next_theme", "Theme", show=False),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
     ]
