@@ -247,3 +247,93 @@ class BackupRefused(DatabaseError):
     """A backup or a restore that cannot be made as asked; nothing was replaced."""
 
     code = "backup_refused"
+
+
+# --- purchasing (issue 6) ---------------------------------------------------------------------
+
+
+class UnknownVendor(NotFound):
+    code = "unknown_vendor"
+
+
+class UnknownPurchaseOrder(NotFound):
+    code = "unknown_purchase_order"
+
+
+class UnknownRequisition(NotFound):
+    code = "unknown_requisition"
+
+
+class PurchaseOrderState(StoreroomError):
+    """The PO's status does not allow this now (receive on a closed or unapproved PO...)."""
+
+    code = "po_state"
+
+
+class ApprovalRefused(StoreroomError):
+    """Not this approver: their own PO, or a total above what their role may approve."""
+
+    code = "approval_refused"
+
+
+class OverDelivery(StoreroomError):
+    code = "over_delivery"
+
+
+class InvoiceExceedsReceived(StoreroomError):
+    code = "invoice_exceeds_received"
+
+
+class ImportRefused(StoreroomError):
+    """An ERP file with bad rows: `value` names them; nothing was changed."""
+
+    code = "import_refused"
+
+
+# --- cost and reports (issue 7) ---------------------------------------------------------------
+
+
+class InvalidRate(StoreroomError):
+    """A rate or an amount of zero or below."""
+
+    code = "invalid_rate"
+
+
+class InvalidHours(StoreroomError):
+    code = "invalid_hours"
+
+
+class InvalidPeriod(StoreroomError):
+    """Not a month written YYYY-MM."""
+
+    code = "invalid_period"
+
+
+class UnknownPeriod(NotFound):
+    """A period with nothing in it to report (no budget set for it)."""
+
+    code = "unknown_period"
+
+
+class InvalidDateRange(StoreroomError):
+    code = "invalid_date_range"
+
+
+class UnknownTrade(NotFound):
+    code = "unknown_trade"
+
+
+class UnknownReport(NotFound):
+    code = "unknown_report"
+
+
+class TooManyHours(StoreroomError):
+    """More than 24 hours booked for one person on one day, over all WOs."""
+
+    code = "too_many_hours"
+
+
+class CostsFrozen(GateClosed):
+    """The WO is closed (its cost is frozen) or cancelled: no more labour or contractors."""
+
+    code = "costs_frozen"

@@ -32,11 +32,37 @@ class Action(StrEnum):
     ADJUST = "adjust stock"
     MASTER_DATA = "maintain items, bins and assets"
     MANAGE_USERS = "manage users"
+    # cost (issue 7)
+    BOOK_COST = "book labour, contractors and downtime"
+    COST_SETTINGS = "set trade rates, budgets and asset values"
+    # purchasing (issue 6): the amount a role may approve is set by the approval tiers
+    REQUISITION = "raise requisitions"
+    PURCHASE = "place purchase orders"
+    APPROVE_PO = "approve purchase orders"
+    INVOICE = "enter invoices"
+    PURCHASING_SETTINGS = "change approval tiers and tolerances"
 
 
-_CLERK = {Action.VIEW, Action.RECEIVE, Action.ISSUE, Action.RETURN, Action.RESERVE}
-_TECHNICIAN = {Action.VIEW, Action.RETURN, Action.WORK}
-_PLANNER = {Action.VIEW, Action.CREATE_WO, Action.PLAN, Action.RESERVE, Action.MASTER_DATA}
+_CLERK = {
+    Action.VIEW,
+    Action.RECEIVE,
+    Action.ISSUE,
+    Action.RETURN,
+    Action.RESERVE,
+    Action.REQUISITION,
+}
+_TECHNICIAN = {Action.VIEW, Action.RETURN, Action.WORK, Action.BOOK_COST}
+# the planner is the buyer: requisitions, purchase orders, and approval of the lowest tier
+_PLANNER = {
+    Action.VIEW,
+    Action.CREATE_WO,
+    Action.PLAN,
+    Action.RESERVE,
+    Action.MASTER_DATA,
+    Action.REQUISITION,
+    Action.PURCHASE,
+    Action.APPROVE_PO,
+}
 
 PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.CLERK: frozenset(_CLERK),
@@ -46,9 +72,21 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.SUPERVISOR: frozenset(
         _CLERK | _TECHNICIAN | _PLANNER | {Action.APPROVE, Action.WRITE_OFF, Action.CLOSE}
     ),
-    Role.CONTROLLER: frozenset({Action.VIEW, Action.ADJUST, Action.WRITE_OFF}),
+    # the controller enters invoices, approves the top tier and sets tiers and tolerances
+    Role.CONTROLLER: frozenset(
+        {
+            Action.VIEW,
+            Action.ADJUST,
+            Action.WRITE_OFF,
+            Action.APPROVE_PO,
+            Action.INVOICE,
+            Action.PURCHASING_SETTINGS,
+        }
+    ),
     Role.ADMIN: frozenset(Action),
 }
+# cost (issue 7): the controller keeps trade rates, budgets and asset values
+PERMISSIONS[Role.CONTROLLER] |= {Action.COST_SETTINGS}
 
 
 def parse_role(text: str) -> Role:

@@ -47,6 +47,12 @@ MAY = {
     Action.ADJUST: {"controller", "admin"},
     Action.MASTER_DATA: {"planner", "supervisor", "admin"},
     Action.MANAGE_USERS: {"admin"},
+    # purchasing (issue 6); how much a role may approve is the approval tiers' business
+    Action.REQUISITION: {"clerk", "planner", "supervisor", "admin"},
+    Action.PURCHASE: {"planner", "supervisor", "admin"},
+    Action.APPROVE_PO: {"planner", "supervisor", "controller", "admin"},
+    Action.INVOICE: {"controller", "admin"},
+    Action.PURCHASING_SETTINGS: {"controller", "admin"},
 }
 
 
