@@ -337,3 +337,9 @@ class CostsFrozen(GateClosed):
     """The WO is closed (its cost is frozen) or cancelled: no more labour or contractors."""
 
     code = "costs_frozen"
+
+
+class ExportFailed(StoreroomError):
+    """A report or journal file could not be written (no folder, no permission, disk full)."""
+
+    code = "export_failed"

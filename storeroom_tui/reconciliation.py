@@ -2,7 +2,7 @@
 
 A WO closes only when nothing remains in WIP: each issued unit is written off as used
 or returned with a condition, tools all back. Closing releases open reservations and
-freezes the parts cost.
+freezes the WO's cost (parts + labour + contractor, see `costs`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from models._columns import utcnow
-from storeroom_tui import catalog, reservations, wip, workorders
+from storeroom_tui import catalog, costs, reservations, wip, workorders
 from storeroom_tui.errors import WorkOrderNotReconciled
 from storeroom_tui.gates import Status, require_transition
 from storeroom_tui.permissions import Action, Actor
@@ -87,6 +87,8 @@ def close_work_order(
     reservations.release(session, work_order)
     work_order.parts_cost = summary.parts_cost
     work_order.closed_at = utcnow()
+    # parts + labour + contractor, frozen and rolled up the asset's hierarchy once
+    costs.freeze_work_order_cost(session, work_order, summary.parts_cost)
     previous = work_order.status
     work_order.status = Status.CLOSED
     workorders.log_event(

@@ -47,6 +47,9 @@ MAY = {
     Action.ADJUST: {"controller", "admin"},
     Action.MASTER_DATA: {"planner", "supervisor", "admin"},
     Action.MANAGE_USERS: {"admin"},
+    # cost (issue 7)
+    Action.BOOK_COST: {"technician", "supervisor", "admin"},
+    Action.COST_SETTINGS: {"controller", "admin"},
     # purchasing (issue 6); how much a role may approve is the approval tiers' business
     Action.REQUISITION: {"clerk", "planner", "supervisor", "admin"},
     Action.PURCHASE: {"planner", "supervisor", "admin"},

@@ -1,0 +1,213 @@
+"""Report 6: what comes back: return rate and time to return by item and by technician,
+and how long returned parts have sat in quarantine.
+
+Issues and returns in the window are netted of reversals and grouped in SQL; the time to
+return joins each return to the issue it settles (`related_id`). Quarantine stock is the
+balance table at QUARANTINE, aged from the last movement into it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from models import Balance, Item, LocationKind, Lot, Movement, Serial, User, WorkOrder
+from models._columns import utcnow
+from storeroom_tui import catalog
+from storeroom_tui.quantities import MILLI
+from storeroom_tui.reports.common import (
+    AGE_BUCKETS,
+    Chart,
+    Figure,
+    Kind,
+    Report,
+    Table,
+    age_bucket,
+    columns,
+    days_between,
+    i,
+    net_movement,
+    ratio,
+    window,
+)
+from storeroom_tui.reports.hanging import _age_days
+
+ROW_LIMIT = 500
+
+
+def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    now = utcnow()
+    return (
+        datetime.combine(start, time.min, now.tzinfo),
+        datetime.combine(end + timedelta(days=1), time.min, now.tzinfo),
+    )
+
+
+def returns(session: Session, start: date | None = None, end: date | None = None) -> Report:
+    start, end = window(start, end)
+    since, until = _bounds(start, end)
+    original, kind, sign = net_movement()
+    in_window = and_(Movement.created_at >= since, Movement.created_at < until)
+    issued = func.sum(case((kind == "issue", sign * Movement.qty), else_=0))
+    returned = func.sum(case((kind == "return", sign * Movement.qty), else_=0))
+    issue = aliased(Movement, name="issue")
+    # days from each (unreversed) return back to the issue it settles
+    lag = days_between(session, issue.created_at, Movement.created_at)
+
+    def grouped(key, label, joins):  # noqa: ANN001, ANN202 - SQL building
+        counts = (
+            select(key, issued, returned)
+            .select_from(Movement)
+            .outerjoin(original, original.id == Movement.reverses_id)
+            .where(in_window, kind.in_(("issue", "return")))
+            .group_by(key)
+        )
+        lags = (
+            select(key, func.avg(lag), func.count())
+            .select_from(Movement)
+            .join(issue, issue.id == Movement.related_id)
+            .where(in_window, Movement.kind == "return")
+            .group_by(key)
+        )
+        for target, onclause in joins:
+            counts = counts.outerjoin(target, onclause)
+            lags = lags.outerjoin(target, onclause)
+        found: dict[object, list[int]] = {}
+        for name, iss, ret in session.execute(counts):
+            found[name] = [i(iss), i(ret), 0]
+        for name, average, _n in session.execute(lags):
+            days = int(round(float(average or 0) * MILLI))
+            found.setdefault(name, [0, 0, 0])[2] = days
+        rows = [
+            (name if name is not None else "(none)", iss, ret, ratio(ret, iss), avg)
+            for name, (iss, ret, avg) in found.items()
+        ]
+        rows.sort(key=lambda r: (-(r[3] or 0), str(r[0])))
+        totals = (sum(r[1] for r in rows), sum(r[2] for r in rows))
+        return totals, Table(
+            label[0],
+            label[1],
+            columns(
+                (label[2], label[3], Kind.TEXT),
+                ("issued", "Issued", Kind.QTY),
+                ("returned", "Returned", Kind.QTY),
+                ("return_rate", "Return rate %", Kind.PERCENT),
+                ("days_to_return", "Days to return (avg)", Kind.DAYS),
+            ),
+            rows[:ROW_LIMIT],
+            Chart("bar", label[2], ("return_rate",), label[1]),
+            f"{min(len(rows), ROW_LIMIT)} of {len(rows)}, highest return rate first",
+        )
+
+    (total_issued, total_returned), by_item = grouped(
+        Item.part_number,
+        ("items", "Returns by item", "part", "Part"),
+        [(Item, Item.id == Movement.item_id)],
+    )
+    _totals, by_technician = grouped(
+        User.name,
+        ("technicians", "Returns by technician (WO assignee)", "technician", "Technician"),
+        [(WorkOrder, WorkOrder.id == Movement.wo_id), (User, User.id == WorkOrder.assignee_id)],
+    )
+
+    quarantine = catalog.virtual_location(session, LocationKind.QUARANTINE)
+    last_in = (
+        select(
+            Movement.item_id,
+            func.coalesce(Movement.lot_id, 0).label("lot_id"),
+            func.coalesce(Movement.serial_id, 0).label("serial_id"),
+            func.max(Movement.created_at).label("since"),
+        )
+        .where(Movement.to_location_id == quarantine.id)
+        .group_by(
+            Movement.item_id,
+            func.coalesce(Movement.lot_id, 0),
+            func.coalesce(Movement.serial_id, 0),
+        )
+        .subquery()
+    )
+    now = utcnow()
+    held = []
+    for part, lot, serial, qty, avg, since in session.execute(
+        select(
+            Item.part_number,
+            Lot.lot_no,
+            Serial.serial_no,
+            Balance.qty,
+            Item.avg_cost,
+            last_in.c.since,
+        )
+        .select_from(Balance)
+        .join(Item, Item.id == Balance.item_id)
+        .outerjoin(Lot, Lot.id == Balance.lot_id)
+        .outerjoin(Serial, Serial.id == Balance.serial_id)
+        .outerjoin(
+            last_in,
+            and_(
+                last_in.c.item_id == Balance.item_id,
+                last_in.c.lot_id == Balance.lot_id,
+                last_in.c.serial_id == Balance.serial_id,
+            ),
+        )
+        .where(Balance.location_id == quarantine.id, Balance.qty > 0)
+        .order_by(last_in.c.since)
+    ):
+        age = _age_days(since, now) if since is not None else 0
+        held.append(
+            (
+                part,
+                lot,
+                serial,
+                i(qty),
+                (i(qty) * i(avg) + MILLI // 2) // MILLI,
+                str(since)[:10] if since is not None else None,
+                age * MILLI,
+                age_bucket(age),
+            )
+        )
+    buckets = {bucket: [0, 0, 0] for bucket in AGE_BUCKETS}
+    for row in held:
+        buckets[row[7]][0] += 1
+        buckets[row[7]][1] += row[3]
+        buckets[row[7]][2] += row[4]
+    tables = (
+        by_item,
+        by_technician,
+        Table(
+            "quarantine",
+            "In quarantine",
+            columns(
+                ("part", "Part", Kind.TEXT),
+                ("lot", "Lot", Kind.TEXT),
+                ("serial", "Serial", Kind.TEXT),
+                ("qty", "Qty", Kind.QTY),
+                ("value", "Value", Kind.MONEY),
+                ("since", "In quarantine since", Kind.DATE),
+                ("age_days", "Age (days)", Kind.DAYS),
+                ("age", "Age", Kind.TEXT),
+            ),
+            held,
+        ),
+        Table(
+            "quarantine_ageing",
+            "Quarantine ageing",
+            columns(
+                ("age", "Age", Kind.TEXT),
+                ("lines", "Lines", Kind.INT),
+                ("qty", "Qty", Kind.QTY),
+                ("value", "Value", Kind.MONEY),
+            ),
+            [(bucket, *figures) for bucket, figures in buckets.items()],
+            Chart("bar", "age", ("value",), "Quarantine value by age"),
+        ),
+    )
+    figures = (
+        Figure("return_rate", "Return rate", ratio(total_returned, total_issued), Kind.PERCENT),
+        Figure("quarantine_lines", "Lines in quarantine", len(held)),
+        Figure("quarantine_value", "Value in quarantine", sum(r[4] for r in held), Kind.MONEY),
+    )
+    params = {"start": start.isoformat(), "end": end.isoformat()}
+    return Report("returns", "Returns", params, tables, figures)
