@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from models import DemandLine, Item, Location, LocationKind, Lot, MovementKind, Serial, WorkOrder
-from storeroom_tui import catalog, ledger, reservations, wip, workorders
+from storeroom_tui import catalog, ledger, replenishment, reservations, wip, workorders
 from storeroom_tui.errors import (
     DuplicateSerial,
     ExpiredLot,
@@ -284,7 +284,9 @@ def issue_to_line(
                 reason=reason.strip() if reason else None,
             )
         )
-    return ledger.posted(session, key, ledger.post(session, actor, key, specs))
+    posting = ledger.posted(session, key, ledger.post(session, actor, key, specs))
+    replenishment.check_reorder(session, actor, item.id)  # below min: one requisition
+    return posting
 
 
 # --- return and write-off ---------------------------------------------------------------

@@ -15,7 +15,7 @@ from sqlmodel import Session
 from models import Balance, Location, LocationKind, Lot, Reservation, WorkOrder
 from models._columns import utcnow
 from models.workorder import OPEN_RESERVATION_STATUSES, ReservationStatus
-from storeroom_tui import wip
+from storeroom_tui import replenishment, wip
 from storeroom_tui.gates import Gate, require_gate
 from storeroom_tui.permissions import Action, Actor
 
@@ -168,6 +168,7 @@ def reserve_work_order(
                 need -= take
                 reserved_now += take
         outcome.append(LineReservation(line.line_no, line.part, reserved_now, max(need, 0)))
+    replenishment.after_reservation(session, actor, work_order)  # shortages -> requisitions
     return outcome
 
 
