@@ -787,4 +787,6 @@ def main() -> None:
 
 
 import storeroom_tui.cli_admin  # noqa: E402,F401
+import storeroom_tui.cli_costs  # noqa: E402,F401
+import storeroom_tui.cli_reports  # noqa: E402,F401
 from storeroom_tui import cli_copy  # noqa: E402,F401
