@@ -44,9 +44,10 @@ ROW_LIMIT = 500
 
 def _whole_units_up(milli: Decimal) -> int:
     """Thousandths rounded up to a whole unit (a min of 2.1 EA is 3 EA)."""
-    if milli <= 0:
+    units = (milli / MILLI).quantize(Decimal("0.000001"))  # no 1.0000000001 from a third
+    if units <= 0:
         return 0
-    return int((milli / MILLI).to_integral_value(rounding=ROUND_CEILING)) * MILLI
+    return int(units.to_integral_value(rounding=ROUND_CEILING)) * MILLI
 
 
 def suggest(

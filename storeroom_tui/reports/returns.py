@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, literal_column, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -75,12 +75,12 @@ def returns(session: Session, start: date | None = None, end: date | None = None
         for target, onclause in joins:
             counts = counts.outerjoin(target, onclause)
             lags = lags.outerjoin(target, onclause)
-        found: dict[object, list[int]] = {}
+        found: dict[object, list[int | None]] = {}
         for name, iss, ret in session.execute(counts):
-            found[name] = [i(iss), i(ret), 0]
+            found[name] = [i(iss), i(ret), None]
         for name, average, _n in session.execute(lags):
             days = int(round(float(average or 0) * MILLI))
-            found.setdefault(name, [0, 0, 0])[2] = days
+            found.setdefault(name, [0, 0, None])[2] = days
         rows = [
             (name if name is not None else "(none)", iss, ret, ratio(ret, iss), avg)
             for name, (iss, ret, avg) in found.items()
@@ -114,19 +114,17 @@ def returns(session: Session, start: date | None = None, end: date | None = None
     )
 
     quarantine = catalog.virtual_location(session, LocationKind.QUARANTINE)
+    lot_of = func.coalesce(Movement.lot_id, literal_column("0"))
+    serial_of = func.coalesce(Movement.serial_id, literal_column("0"))
     last_in = (
         select(
             Movement.item_id,
-            func.coalesce(Movement.lot_id, 0).label("lot_id"),
-            func.coalesce(Movement.serial_id, 0).label("serial_id"),
+            lot_of.label("lot_id"),
+            serial_of.label("serial_id"),
             func.max(Movement.created_at).label("since"),
         )
         .where(Movement.to_location_id == quarantine.id)
-        .group_by(
-            Movement.item_id,
-            func.coalesce(Movement.lot_id, 0),
-            func.coalesce(Movement.serial_id, 0),
-        )
+        .group_by(Movement.item_id, lot_of, serial_of)
         .subquery()
     )
     now = utcnow()
