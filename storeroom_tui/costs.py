@@ -60,7 +60,7 @@ _FROZEN_STATUSES = (Status.CLOSED, Status.CANCELLED)
 _PERIOD = re.compile(r"([0-9]{4})-([0-9]{2})")
 
 
-# --- reading what people type --------------------------------------------------------------
+# --- reading what people type ----------------------------------------------------------------
 
 
 def parse_hours(raw: str | int, what: str = "hours") -> int:
@@ -179,7 +179,7 @@ def _open_work_order(session: Session, wo_number: str, what: str) -> WorkOrder:
     return work_order
 
 
-# --- trade rates ---------------------------------------------------------------------------
+# --- trade rates -----------------------------------------------------------------------------
 
 
 def set_trade_rate(
@@ -220,7 +220,7 @@ def list_trade_rates(session: Session) -> list[TradeRate]:
     return list(session.execute(select(TradeRate).order_by(TradeRate.trade)).scalars())
 
 
-# --- labour --------------------------------------------------------------------------------
+# --- labour ----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -346,7 +346,7 @@ def labour_of(session: Session, wo_number: str) -> list[LabourBooking]:
     ]
 
 
-# --- contractors ---------------------------------------------------------------------------
+# --- contractors -----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -458,7 +458,7 @@ def contractors_of(session: Session, wo_number: str) -> list[ContractorBooking]:
     return [_contractor_booking(work_order.number, e) for e in rows]
 
 
-# --- downtime and estimate -----------------------------------------------------------------
+# --- downtime and estimate -------------------------------------------------------------------
 
 
 def _cost_row(session: Session, wo_id: int) -> WorkOrderCost:
@@ -495,7 +495,7 @@ def set_estimate(session: Session, actor: Actor, wo_number: str, hours: int) -> 
     return row
 
 
-# --- asset values and budgets --------------------------------------------------------------
+# --- asset values and budgets ----------------------------------------------------------------
 
 
 def _asset_cost_row(session: Session, asset_id: int) -> AssetCost:
@@ -587,7 +587,7 @@ def list_budgets(session: Session, period: str | None = None) -> list[Budget]:
     return list(session.execute(query).scalars())
 
 
-# --- a WO's cost, live or frozen -----------------------------------------------------------
+# --- a WO's cost, live or frozen -------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,7 +49,7 @@ def closed(store, number: str) -> None:
     store.write(close_work_order, number)
 
 
-# --- labour -----------------------------------------------------------------------------------
+# --- labour ----------------------------------------------------------------------------------
 
 
 def test_labour_is_costed_at_the_trade_rate_and_overtime_factor(costed):
@@ -157,7 +157,7 @@ def test_a_technician_books_labour_but_does_not_set_rates(costed):
     assert costed.read(costs.find_trade_rate, "mechanical").rate == 4_000
 
 
-# --- rates ------------------------------------------------------------------------------------
+# --- rates -----------------------------------------------------------------------------------
 
 
 def test_a_rate_of_zero_or_below_is_refused(costed):
@@ -185,7 +185,7 @@ def test_a_new_rate_prices_later_bookings_only(costed):
     assert [b.cost for b in costed.read(costs.labour_of, wo)] == [4_000, 7_700]
 
 
-# --- contractors ------------------------------------------------------------------------------
+# --- contractors -----------------------------------------------------------------------------
 
 
 def test_contractor_work_by_the_hour_or_for_a_fixed_amount(costed):
@@ -233,7 +233,7 @@ def test_contractor_refusals(costed):
     assert costed.read(costs.contractors_of, wo) == []
 
 
-# --- the WO's cost at closure and the roll-up -------------------------------------------------------
+# --- the WO's cost at closure and the roll-up ------------------------------------------------
 
 
 def test_a_closed_work_order_costs_parts_plus_labour_plus_contractor_to_the_cent(costed):
@@ -328,7 +328,7 @@ def test_nothing_is_booked_on_a_closed_or_cancelled_work_order(costed):
     assert costed.read(costs.work_order_cost, wo).total == 0
 
 
-# --- asset values and budgets ---------------------------------------------------------------------
+# --- asset values and budgets ----------------------------------------------------------------
 
 
 def test_asset_values_and_their_refusals(costed):

@@ -16,8 +16,16 @@ from openpyxl import load_workbook
 from storeroom_tui import costs, ledger, reports
 from storeroom_tui.errors import StoreroomError
 from storeroom_tui.quantities import parse_money
-from storeroom_tui.reports import asset_cost, budget_variance, consumption, hanging, kpi
-from storeroom_tui.reports import mro_pattern, planned_reactive, returns
+from storeroom_tui.reports import (
+    asset_cost,
+    budget_variance,
+    consumption,
+    hanging,
+    kpi,
+    mro_pattern,
+    planned_reactive,
+    returns,
+)
 from storeroom_tui.reports.export import export, journal
 from tests.costs_plant import build
 
@@ -43,7 +51,7 @@ def refused(call, code: str, message: str) -> None:
     assert (caught.value.code, caught.value.message) == (code, message)
 
 
-# --- 1. cost per asset --------------------------------------------------------------------------
+# --- 1. cost per asset -----------------------------------------------------------------------
 
 
 def test_cost_per_asset_with_the_repair_or_replace_signal(cp):
@@ -85,7 +93,7 @@ def test_cost_per_asset_of_one_branch_and_a_replace_signal(cp):
     assert report.parameters["asset"] == "MIX-1"
 
 
-# --- 2. planned vs reactive ----------------------------------------------------------------------
+# --- 2. planned vs reactive ------------------------------------------------------------------
 
 
 def test_planned_against_reactive_and_the_emergency_premium(cp):
@@ -114,7 +122,7 @@ def test_planned_against_reactive_and_the_emergency_premium(cp):
     }
 
 
-# --- 3. budget variance --------------------------------------------------------------------------
+# --- 3. budget variance ----------------------------------------------------------------------
 
 
 def test_budget_variance_per_asset_cost_centre_and_site(cp):
@@ -147,7 +155,7 @@ def test_budget_variance_per_asset_cost_centre_and_site(cp):
     )
 
 
-# --- 4. consumption ------------------------------------------------------------------------------
+# --- 4. consumption --------------------------------------------------------------------------
 
 
 def test_consumption_by_work_order_and_the_top_discrepancies(cp):
@@ -187,7 +195,7 @@ def test_consumption_drills_down_to_line_lot_and_serial(cp):
     ]
 
 
-# --- 5. hanging reservations and old WIP ---------------------------------------------------------
+# --- 5. hanging reservations and old WIP -----------------------------------------------------
 
 
 def test_hanging_reservations_and_wip_older_than_n_days(cp):
@@ -212,7 +220,7 @@ def test_hanging_reservations_and_wip_older_than_n_days(cp):
     assert later.table("reservations").rows == [] and later.table("wip").rows == []
 
 
-# --- 6. returns ------------------------------------------------------------------------------------
+# --- 6. returns ------------------------------------------------------------------------------
 
 
 def test_returns_by_item_and_technician_and_quarantine_ageing(cp):
@@ -239,7 +247,7 @@ def test_returns_by_item_and_technician_and_quarantine_ageing(cp):
     }
 
 
-# --- 7. MRO consumption pattern -----------------------------------------------------------------
+# --- 7. MRO consumption pattern --------------------------------------------------------------
 
 
 def test_mro_pattern_and_the_suggested_min_max(cp):
@@ -262,7 +270,7 @@ def test_mro_pattern_and_the_suggested_min_max(cp):
     assert one.table("months").rows[1] == ("2026-02", 1_000, 10_000)
 
 
-# --- 8. maintenance KPIs ----------------------------------------------------------------------------
+# --- 8. maintenance KPIs ---------------------------------------------------------------------
 
 
 def test_maintenance_kpis(cp):
@@ -294,7 +302,7 @@ def test_maintenance_kpis(cp):
     }
 
 
-# --- the registry, parameters and refusals -----------------------------------------------------
+# --- the registry, parameters and refusals ---------------------------------------------------
 
 
 def test_every_report_runs_by_name_and_refuses_bad_parameters(cp):
@@ -364,7 +372,7 @@ def test_a_table_sorts_and_filters_as_printed(cp):
     assert table.formatted()[0][6] == "350.00"
 
 
-# --- exports -----------------------------------------------------------------------------------------
+# --- exports ---------------------------------------------------------------------------------
 
 
 def test_csv_export_reads_back_with_the_csv_module(cp, tmp_path):
@@ -438,7 +446,7 @@ def test_export_refusals(cp, tmp_path):
     )
 
 
-# --- the accounting journal ------------------------------------------------------------------------
+# --- the accounting journal ------------------------------------------------------------------
 
 
 def test_the_journal_posts_each_cost_by_cost_centre_and_account(cp):
