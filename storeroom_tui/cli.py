@@ -329,8 +329,17 @@ def receive(
     serial: Annotated[list[str] | None, typer.Option("--serial")] = None,
     unit_cost: Annotated[str | None, typer.Option("--unit-cost")] = None,
     key: Annotated[str | None, typer.Option("--key", help="Idempotency key (UUID).")] = None,
+    po: Annotated[str | None, typer.Option("--po", help="Against this PO, at its price.")] = None,
 ) -> None:
-    """Receive stock from a supplier into a bin."""
+    """Receive stock from a supplier into a bin (with --po: on a purchase order)."""
+    if po is not None:
+        from storeroom_tui.cli_purchasing import receive_on_po_command
+
+        if unit_cost is not None:
+            raise typer.BadParameter("a PO receipt is at the PO price", param_hint="--unit-cost")
+
+        receive_on_po_command(po, part, qty, bin_code, lot, expiry, list(serial or []), key)
+        return
     posting = _actor_store().write(
         ledger.receive,
         part,
@@ -788,5 +797,6 @@ def main() -> None:
 
 import storeroom_tui.cli_admin  # noqa: E402,F401
 import storeroom_tui.cli_costs  # noqa: E402,F401
+import storeroom_tui.cli_purchasing  # noqa: E402,F401
 import storeroom_tui.cli_reports  # noqa: E402,F401
 from storeroom_tui import cli_copy  # noqa: E402,F401
