@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.table import Table
 
 from storeroom_tui import invoicing, ledger, purchasing, receiving
@@ -224,22 +225,17 @@ def req_list(
 ) -> None:
     """Requisition lines: emergencies first, then those for a WO, then oldest first."""
     reqs = _read().read(purchasing.list_requisitions, None if status == "all" else status, source)
-    table = Table()
-    table.add_column("number", no_wrap=True)
-    table.add_column("part", no_wrap=True)
-    table.add_column("qty", justify="right", no_wrap=True)
-    for column in ("source", "status", "WO", "vendor", "PO"):
-        table.add_column(column)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for column in ("number", "part", "qty", "for", "vendor", "status"):
+        table.add_column(column, no_wrap=True, justify="right" if column == "qty" else "left")
     for r in reqs:
         table.add_row(
             r.number + (" !" if r.expedited else ""),
             r.part,
             f"{format_qty(r.qty)} {r.uom}",
-            r.source,
-            r.status,
-            r.work_order or "",
+            r.work_order or r.source,
             r.vendor or "",
-            r.po_number or "",
+            r.po_number or r.status,
         )
     emit({"requisitions": [_req_json(r) for r in reqs]}, table if reqs else "no requisitions")
 

@@ -40,7 +40,7 @@ from models import (
     User,
     WorkOrder,
 )
-from storeroom_tui import catalog, counter, ledger, reservations, wip, workorders
+from storeroom_tui import catalog, counter, demo_purchasing, ledger, reservations, wip, workorders
 from storeroom_tui.db import database_url, sqlite_path
 from storeroom_tui.errors import AlreadyExists
 from storeroom_tui.gates import Status
@@ -427,6 +427,7 @@ class _Builder:
         run(self._master_data)
         run(self._opening_stock)
         run(self._work_orders)
+        demo_purchasing.add_purchasing(self.store, self.rng, self.today)  # vendors and POs
 
     # --- people, bins, items, assets ----------------------------------------------------
 

@@ -236,6 +236,46 @@ def _vendor_price(session: Session, vendor: Vendor, item: Item, row: VendorItem)
     )
 
 
+def import_price_list(
+    session: Session,
+    actor: Actor,
+    vendor_code: str,
+    rows: list[tuple[str, int, str | None, int]],
+) -> int:
+    """A vendor's whole price list at once: (part, unit price, their code, lead time days)
+    per row; rows for items already listed replace their price. Any unknown part or
+    negative price refuses the whole list. Returns the number of rows."""
+    actor.require(Action.MASTER_DATA)
+    vendor = find_vendor(session, vendor_code)
+    parts = [part.strip().upper() for part, *_ in rows]
+    items = dict(
+        session.execute(
+            select(Item.part_number, Item.id).where(Item.part_number.in_(parts))  # type: ignore[attr-defined]
+        ).all()
+    )
+    unknown = [part for part in parts if part not in items]
+    if unknown:
+        raise InvalidValue(
+            f"price list of {vendor.code}: no item {', '.join(unknown[:5])}"
+            + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""),
+            unknown,
+        )
+    existing = {
+        row.item_id: row
+        for row in session.execute(
+            select(VendorItem).where(VendorItem.vendor_id == vendor.id)
+        ).scalars()
+    }
+    for (part, price, code, lead), key in zip(rows, parts, strict=True):
+        if price < 0 or lead < 0:
+            raise InvalidValue(f"price list of {vendor.code}: {part} has a negative value", part)
+        row = existing.get(items[key]) or VendorItem(vendor_id=vendor.id, item_id=items[key])  # type: ignore[arg-type]
+        row.unit_price, row.vendor_part, row.lead_time_days = price, code, lead
+        session.add(row)
+    session.flush()
+    return len(rows)
+
+
 def vendor_prices(session: Session, part: str) -> list[VendorPrice]:
     """Every vendor's price for an item, cheapest first."""
     item = catalog.find_item(session, part)
