@@ -40,7 +40,16 @@ from models import (
     User,
     WorkOrder,
 )
-from storeroom_tui import catalog, counter, demo_purchasing, ledger, reservations, wip, workorders
+from storeroom_tui import (
+    catalog,
+    counter,
+    demo_costs,
+    demo_purchasing,
+    ledger,
+    reservations,
+    wip,
+    workorders,
+)
 from storeroom_tui.db import database_url, sqlite_path
 from storeroom_tui.errors import AlreadyExists
 from storeroom_tui.gates import Status
@@ -333,6 +342,7 @@ def build_demo(db: str | os.PathLike[str] | None = None, seed: int = 7) -> DemoP
         store.init()
         builder = _Builder(store, random.Random(seed), ledger.today())
         builder.build()
+        demo_costs.add_costs(store)
         counts = store.read(_counts)
         location = store.location
     except BaseException:
@@ -708,6 +718,7 @@ class _Builder:
             self._change(work_order, Status.ON_HOLD, rng.choice(plant.HOLD_REASONS))
             return
         self._change(work_order, Status.IN_PROGRESS, actor=technician)
+        demo_costs.book_work(session, work_order, people.technicians, self.today)
         finishing = status in (Status.COMPLETED, Status.CLOSED)
         self._issue_lines(work_order, everything=finishing)
         if rng.random() < (0.35 if finishing else 0.25):
