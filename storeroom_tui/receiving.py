@@ -43,7 +43,7 @@ from storeroom_tui.errors import (
 from storeroom_tui.gates import Gate, Status, allows
 from storeroom_tui.ledger import MovementSpec, Posting
 from storeroom_tui.permissions import Action, Actor
-from storeroom_tui.quantities import MILLI, format_qty
+from storeroom_tui.quantities import MILLI, format_qty, moving_average
 
 RECEIVABLE = (PoStatus.APPROVED, PoStatus.PARTIALLY_RECEIVED, PoStatus.RECEIVED)
 WAITING_STATUSES = (Status.APPROVED, Status.SCHEDULED, Status.IN_PROGRESS)
@@ -75,6 +75,7 @@ class ReceiptResult:
     posting: Posting
     reserved: list[Reserved] = field(default_factory=list)
     parts_complete: list[str] = field(default_factory=list)  # WO numbers now complete
+    lines: list[tuple[int, int]] = field(default_factory=list)  # (line no, qty) it went to
 
     @property
     def outstanding(self) -> int:
@@ -208,15 +209,45 @@ def _inspected(session: Session, item: Item) -> bool:
 # --- receiving ---------------------------------------------------------------------------------
 
 
-def _po_line_for(session: Session, po: PurchaseOrder, item: Item) -> PurchaseOrderLine:
-    lines = [line for line in purchasing.po_lines(session, po) if line.item_id == item.id]
+def _allocate(
+    po: PurchaseOrder, lines: list[PurchaseOrderLine], item: Item, qty: int, tolerance: int
+) -> list[tuple[PurchaseOrderLine, int]]:
+    """Spread a delivery over the PO's lines of the item, first line first; what is
+    beyond every line's order goes on the last one, within the over-delivery tolerance."""
     if not lines:
         raise InvalidValue(f"{po.number} has no line for {item.part_number}", item.part_number)
-    waiting = [line for line in lines if line.received_qty < line.qty]
-    return (waiting or lines)[0]
+    ordered = sum(line.qty for line in lines)
+    received = sum(line.received_qty for line in lines)
+    allowed = ordered + ordered * tolerance // 10_000
+    if received + qty > allowed:
+        which = (
+            f"line {lines[0].line_no}"
+            if len(lines) == 1
+            else "lines " + ", ".join(str(line.line_no) for line in lines)
+        )
+        raise OverDelivery(
+            f"{po.number} {which} {item.part_number}: ordered {format_qty(ordered)}, "
+            f"received {format_qty(received)}; {format_qty(qty)} more would be "
+            f"{format_qty(received + qty - ordered)} over, beyond the over-delivery tolerance "
+            f"of {purchasing.format_percent(tolerance)} "
+            f"(at most {format_qty(max(allowed - received, 0))} more)",
+            format_qty(qty),
+        )
+    taken: dict[int, int] = {}
+    left = qty
+    for index, line in enumerate(lines):
+        take = min(max(line.qty - line.received_qty, 0), left)
+        if take > 0:
+            taken[index] = take
+            left -= take
+    if left > 0:
+        last = len(lines) - 1
+        taken[last] = taken.get(last, 0) + left
+    return [(lines[index], take) for index, take in sorted(taken.items())]
 
 
-def _require_receivable(po: PurchaseOrder) -> None:
+def require_receivable(po: PurchaseOrder) -> None:
+    """Refuse, saying why, unless the PO takes receipts (approved or partly received)."""
     if po.status in RECEIVABLE:
         return
     if po.status == PoStatus.CLOSED:
@@ -226,6 +257,9 @@ def _require_receivable(po: PurchaseOrder) -> None:
     else:
         why = f"is {po.status.replace('_', ' ')}, not approved: receive only on an approved PO"
     raise PurchaseOrderState(f"{po.number} {why}", po.number)
+
+
+_require_receivable = require_receivable  # the name the first screens used
 
 
 def receive_on_po(
@@ -263,20 +297,10 @@ def receive_on_po(
             )
         po_number = found[0][0]
     po = purchasing.find_purchase_order(session, po_number)
-    _require_receivable(po)
-    line = _po_line_for(session, po, item)
+    require_receivable(po)
+    lines = [line for line in purchasing.po_lines(session, po) if line.item_id == item.id]
     settings = purchasing.purchasing_settings(session)
-    allowed = line.qty + line.qty * settings.over_delivery // 10_000
-    if line.received_qty + qty > allowed:
-        over = line.received_qty + qty - line.qty
-        raise OverDelivery(
-            f"{po.number} line {line.line_no} {item.part_number}: ordered {format_qty(line.qty)}, "
-            f"received {format_qty(line.received_qty)}; {format_qty(qty)} more would be "
-            f"{format_qty(over)} over, beyond the over-delivery tolerance of "
-            f"{purchasing.format_percent(settings.over_delivery)} "
-            f"(at most {format_qty(max(allowed - line.received_qty, 0))} more)",
-            format_qty(qty),
-        )
+    allocations = _allocate(po, lines, item, qty, settings.over_delivery)
     inspection = _inspected(session, item)
     if inspection:
         target = catalog.virtual_location(session, LocationKind.QUARANTINE)
@@ -295,41 +319,37 @@ def receive_on_po(
     # lock the item row (PostgreSQL) so two receipts cannot lose an average update
     session.execute(select(Item.id).where(Item.id == item.id).with_for_update())
     assert item.id is not None
-    from storeroom_tui.quantities import moving_average
-
-    item.avg_cost = moving_average(
-        ledger.stock_on_hand(session, item.id), item.avg_cost, qty, line.unit_price
-    )
+    on_hand = ledger.stock_on_hand(session, item.id)
+    specs: list[MovementSpec] = []
+    spec_lines: list[PurchaseOrderLine] = []
+    next_serial = iter(serials)
+    for line, take in allocations:
+        # each line at its own price, the moving average taking them in turn
+        item.avg_cost = moving_average(on_hand, item.avg_cost, take, line.unit_price)
+        on_hand += take
+        reason = f"{po.number} line {line.line_no}"
+        pieces = [(MILLI, next(next_serial)) for _ in range(take // MILLI)] if serials else []
+        for units, serial in pieces or [(take, None)]:
+            specs.append(
+                MovementSpec(
+                    MovementKind.RECEIVE,
+                    item,
+                    units,
+                    supplier,
+                    target,
+                    lot,
+                    serial,
+                    unit_cost=line.unit_price,
+                    reason=reason,
+                )
+            )
+            spec_lines.append(line)
+        line.received_qty += take
+        session.add(line)
     session.add(item)
-    reason = f"{po.number} line {line.line_no}"
-    specs = [
-        MovementSpec(
-            MovementKind.RECEIVE,
-            item,
-            MILLI,
-            supplier,
-            target,
-            lot,
-            serial,
-            unit_cost=line.unit_price,
-            reason=reason,
-        )
-        for serial in serials
-    ] or [
-        MovementSpec(
-            MovementKind.RECEIVE,
-            item,
-            qty,
-            supplier,
-            target,
-            lot,
-            unit_cost=line.unit_price,
-            reason=reason,
-        )
-    ]
     posting = ledger.posted(session, key, ledger.post(session, actor, key, specs))
     receipts = []
-    for movement in posting.movements:
+    for movement, line in zip(posting.movements, spec_lines, strict=True):
         receipt = Receipt(
             terminal=actor.terminal,
             po_line_id=line.id,  # type: ignore[arg-type]
@@ -341,39 +361,39 @@ def receive_on_po(
         )
         session.add(receipt)
         receipts.append(receipt)
-    line.received_qty += qty
-    session.add(line)
     session.flush()
     _refresh_received_status(session, actor, po)
     reserved: list[Reserved] = []
     if not inspection:
-        for receipt, movement in zip(receipts, posting.movements, strict=True):
+        for receipt, movement, line in zip(receipts, posting.movements, spec_lines, strict=True):
             reserved += _reserve_arrival(
                 session,
                 actor,
                 receipt,
                 line,
                 item,
-                target.id,
+                target.id,  # type: ignore[arg-type]
                 lot.id if lot else None,
-                movement.qty,  # type: ignore[arg-type]
+                movement.qty,
             )
     replenishment.check_reorder(session, actor, item.id)
+    first = allocations[0][0]
     return ReceiptResult(
         po.number,
         po.status,
-        line.line_no,
+        first.line_no,
         item.part_number,
         item.uom,
         qty,
-        line.unit_price,
-        line.qty,
-        line.received_qty,
+        first.unit_price,
+        sum(line.qty for line in lines),
+        sum(line.received_qty for line in lines),
         target.code,
         inspection,
         posting,
         _merge(reserved),
         _complete_now(session, reserved),
+        [(line.line_no, take) for line, take in allocations],
     )
 
 

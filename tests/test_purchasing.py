@@ -661,3 +661,27 @@ def test_the_loop_leaves_no_stray_reservations(buying):
         ).scalar_one()
     )
     assert total == 2000  # never more than the line needs
+
+
+def test_one_delivery_for_two_lines_of_the_item_is_split_first_line_first(buying):
+    s = buying.store
+    _seal_reorder_point(buying)
+    buying.as_user("S1")
+    wo = buying.wo_in_progress({"SEAL-9": "8"})
+    reserve(s, wo)  # 6 reserved, 2 short; nothing left: a reorder for 10
+    numbers = [r.number for r in s.read(purchasing.list_requisitions)]
+    buying.as_user("P1")
+    (po,) = s.write(purchasing.order_requisitions, numbers)
+    assert [(line.qty, line.work_order) for line in po.lines] == [(2000, wo), (10_000, None)]
+    s.write(purchasing.submit_purchase_order, po.number)
+    buying.as_user("S1")
+    s.write(purchasing.approve_purchase_order, po.number)
+    buying.as_user("C1")
+
+    result = s.write(receiving.receive_on_po, po.number, "SEAL-9", parse_qty("12.5"), "A-01-02")
+
+    assert result.lines == [(1, 2000), (2, 10_500)]  # the half over goes on the last line
+    assert [(r.work_order, r.qty) for r in result.reserved] == [(wo, 2000)]
+    assert (result.ordered, result.received, result.po_status) == (12_000, 12_500, "received")
+    assert [m.qty for m in result.posting.movements] == [2000, 10_500]
+    assert s.read(ledger.check) == ([], [])
