@@ -998,3 +998,25 @@ def invoice_resolve(
         {"id": x.id, "status": x.status, "resolution": x.resolution},
         f"#{x.id} {x.resolution}",
     )
+
+
+@po_app.command("unreceive")
+@refusals
+def po_unreceive(
+    key: Annotated[str, typer.Argument(help="The key the receipt was posted with.")],
+    reason: Annotated[str, typer.Option("--reason")],
+) -> None:
+    """Undo a PO receipt: reversing movements, off the PO line, its reservation released."""
+    r = _actor_store().write(receiving.reverse_receipt, key, reason, _key(None))
+    emit(
+        {
+            "po": r.po_number,
+            "po_status": r.po_status,
+            "part": r.part,
+            "qty": qty_json(r.qty),
+            "released_reservation": qty_json(r.released_reservation),
+            **_posting_json(r.posting),
+        },
+        f"[green]receipt of {format_qty(r.qty)} {r.part} on {r.po_number} undone; "
+        f"{r.po_number} is {r.po_status.replace('_', ' ')}[/]",
+    )

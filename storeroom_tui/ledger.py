@@ -543,6 +543,10 @@ def reverse(
         if original.kind == MovementKind.REVERSAL:
             raise NotReversible(f"movement {original.id} is itself a reversal", original.id)
         actor.require(needed[MovementKind(original.kind)])
+        if original.kind == MovementKind.RECEIVE and not session.info.get("po_receipt_reversal"):
+            from storeroom_tui.receiving import refuse_reversal_of_po_receipt
+
+            refuse_reversal_of_po_receipt(session, original.id)  # a PO receipt: unreceive it
         if original.wo_id is not None:
             # undoing moves parts between WIP and stores: only while the WO takes returns
             from models import WorkOrder

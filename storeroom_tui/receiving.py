@@ -803,3 +803,148 @@ def receipts_of(session: Session, po_number: str) -> list[tuple[int, str, int, i
         .order_by(Receipt.id)
     ).all()
     return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+# --- undoing a receipt -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptReversal:
+    po_number: str
+    po_status: str
+    part: str
+    qty: int
+    posting: Posting
+    released_reservation: int  # what was reserved on arrival and is given up again
+
+
+def refuse_reversal_of_po_receipt(session: Session, movement_id: int) -> None:
+    """`ledger.reverse` asks this for every receipt: a PO receipt is undone only through
+    `reverse_receipt`, which also takes it off the PO line and its reservation."""
+    number = session.execute(
+        select(PurchaseOrder.number)
+        .join(PurchaseOrderLine, PurchaseOrderLine.po_id == PurchaseOrder.id)
+        .join(Receipt, Receipt.po_line_id == PurchaseOrderLine.id)
+        .where(Receipt.movement_id == movement_id)
+    ).scalar_one_or_none()
+    if number is not None:
+        from storeroom_tui.errors import NotReversible
+
+        raise NotReversible(
+            f"movement {movement_id} is a receipt on {number}: undo it with "
+            f"storeroom po unreceive (it comes off the PO too)",
+            movement_id,
+        )
+
+
+def reverse_receipt(
+    session: Session, actor: Actor, posting_key: str, reason: str, key: str | None = None
+) -> ReceiptReversal:
+    """Undo a PO receipt (a wrong count, a wrong item): reversing movements, the PO line's
+    received quantity lowered, what it reserved to a WO released. Refused once invoiced
+    beyond what would remain, or released from quarantine."""
+    actor.require(Action.RECEIVE)
+    original_key = ledger.check_key(posting_key)
+    originals = ledger.find_posting(session, original_key)
+    receipts = list(
+        session.execute(
+            select(Receipt)
+            .where(Receipt.movement_id.in_([m.id for m in originals]))  # type: ignore[attr-defined]
+            .order_by(Receipt.id)
+        ).scalars()
+    )
+    if not receipts:
+        from storeroom_tui.errors import UnknownMovement
+
+        raise UnknownMovement(f"no PO receipt was posted with key {posting_key}", posting_key)
+    if not reason.strip():
+        raise InvalidValue("undoing a receipt needs a reason", reason)
+    by_line: dict[int, int] = {}
+    for receipt in receipts:
+        by_line[receipt.po_line_id] = by_line.get(receipt.po_line_id, 0) + receipt.qty
+        if receipt.released_qty:
+            raise PurchaseOrderState(
+                "this receipt was already released from quarantine: move it back first",
+                receipt.id,
+            )
+    lines = {line_id: session.get(PurchaseOrderLine, line_id) for line_id in by_line}
+    po = session.get(PurchaseOrder, next(iter(lines.values())).po_id)  # type: ignore[union-attr]
+    assert po is not None
+    item = session.get(Item, originals[0].item_id)
+    assert item is not None
+    for line_id, qty in by_line.items():
+        line = lines[line_id]
+        assert line is not None
+        if line.invoiced_qty > line.received_qty - qty:
+            raise PurchaseOrderState(
+                f"{po.number} line {line.line_no}: {format_qty(line.invoiced_qty)} already "
+                f"invoiced; undoing {format_qty(qty)} would leave "
+                f"{format_qty(line.received_qty - qty)} received: get a credit note first",
+                po.number,
+            )
+    released = 0
+    for receipt, movement in zip(receipts, originals, strict=False):
+        if receipt.reserved_wo_id and receipt.reserved_qty:
+            released += _shrink_reservation(
+                session, receipt, movement.to_location_id, movement.lot_id
+            )
+    session.info["po_receipt_reversal"] = True
+    try:
+        posting = ledger.reverse(session, actor, original_key, reason, key)
+    finally:
+        session.info.pop("po_receipt_reversal", None)
+    for line_id, qty in by_line.items():
+        line = lines[line_id]
+        assert line is not None
+        line.received_qty -= qty
+        session.add(line)
+    for receipt in receipts:
+        session.delete(receipt)  # the link goes; the movement and its reversal stay
+    session.flush()
+    _refresh_received_status(session, actor, po)
+    if po.status in (PoStatus.PARTIALLY_RECEIVED, PoStatus.RECEIVED) and not any(
+        line.received_qty for line in purchasing.po_lines(session, po)
+    ):
+        purchasing.log_po_event(session, actor, po, "unreceived", PoStatus.APPROVED, reason)
+    assert item.id is not None
+    replenishment.check_reorder(session, actor, item.id)
+    return ReceiptReversal(
+        po.number, po.status, item.part_number, sum(by_line.values()), posting, released
+    )
+
+
+def _shrink_reservation(
+    session: Session, receipt: Receipt, location_id: int, lot_id: int | None
+) -> int:
+    """Give up what a receipt reserved to its WO (what is not issued yet)."""
+    from models.workorder import OPEN_RESERVATION_STATUSES, ReservationStatus
+
+    left = receipt.reserved_qty
+    released = 0
+    for reservation in session.execute(
+        select(Reservation)
+        .where(
+            Reservation.wo_id == receipt.reserved_wo_id,
+            Reservation.location_id == location_id,
+            Reservation.lot_id == lot_id if lot_id is not None else Reservation.lot_id.is_(None),  # type: ignore[union-attr]
+            Reservation.status.in_(OPEN_RESERVATION_STATUSES),  # type: ignore[attr-defined]
+        )
+        .order_by(Reservation.id.desc())  # type: ignore[union-attr]
+    ).scalars():
+        if left <= 0:
+            break
+        free = reservation.qty - reservation.supplied_qty
+        take = min(free, left)
+        if take <= 0:
+            continue
+        if take == reservation.qty:
+            reservation.status = ReservationStatus.CANCELLED
+        else:
+            reservation.qty -= take
+            if reservation.supplied_qty >= reservation.qty:
+                reservation.status = ReservationStatus.SUPPLIED
+        session.add(reservation)
+        left -= take
+        released += take
+    session.flush()
+    return released

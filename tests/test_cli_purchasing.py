@@ -233,3 +233,23 @@ def test_the_demo_plant_buys_in_every_state_and_stays_consistent(tmp_path: Path)
     assert cli("4001", "po", "review")["vendors"]
     assert len(cli("4001", "vendor", "prices", "BRG-6204-2RS")["prices"]) == 2
     assert cli.text("4001", "check") == "check clean: balances equal the movements; integrity ok"
+
+
+def test_a_wrong_receipt_is_undone_with_po_unreceive(plant, cli: Cli) -> None:
+    key = "0e0e0e0e-0000-4000-8000-000000000001"
+    cli("P1", "vendor", "add", "ACME", "--name", "Acme Seals")
+    cli("P1", "po", "create", "ACME")
+    cli("P1", "po", "line", "PO-000001", "SEAL-9", "4", "--price", "2")
+    cli("P1", "po", "submit", "PO-000001")
+    cli("S1", "po", "approve", "PO-000001")
+    cli("C1", "receive", "--po", "PO-000001", "SEAL-9", "4", "--bin", "A-01-02", "--key", key)
+    assert cli.text("C1", "reverse", key, "--reason", "counted twice", code=1).startswith(
+        "refused: movement "
+    )
+    undone = cli("C1", "po", "unreceive", key, "--reason", "counted twice")
+    assert (undone["po_status"], undone["qty"], undone["movements"][0]["to"]) == (
+        "approved",
+        4,
+        "SUPPLIER",
+    )
+    assert cli("C1", "po", "show", "PO-000001")["lines"][0]["received"] == 0

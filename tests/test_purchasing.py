@@ -685,3 +685,40 @@ def test_one_delivery_for_two_lines_of_the_item_is_split_first_line_first(buying
     assert (result.ordered, result.received, result.po_status) == (12_000, 12_500, "received")
     assert [m.qty for m in result.posting.movements] == [2000, 10_500]
     assert s.read(ledger.check) == ([], [])
+
+
+def test_a_po_receipt_is_undone_through_the_po_and_gives_its_reservation_back(buying):
+    s = buying.store
+    buying.as_user("S1")
+    wo = buying.wo_in_progress({"VLV-50": "3"})
+    reserve(s, wo)
+    number = _approved_po(buying, qty="2")
+    key = ledger.new_key()
+    s.write(receiving.receive_on_po, number, "VLV-50", 2000, "A-01-01", "LOT-U", LATER, None, key)
+    error = refused(s.write, ledger.reverse, key, "wrong count")
+    assert error.message.endswith(
+        f"is a receipt on {number}: undo it with storeroom po unreceive (it comes off the PO too)"
+    )
+    undone = s.write(receiving.reverse_receipt, key, "wrong count")
+    assert (undone.qty, undone.released_reservation, undone.po_status) == (2000, 2000, "approved")
+    position = s.read(
+        lambda session: wip.position(session, catalog.find_work_order(session, wo).id)
+    )
+    assert (position.lines[0].reserved, position.lines[0].shortage) == (1000, 2000)
+    assert s.read(receiving.arrivals_for_work_order, wo) == []
+    assert s.read(purchasing.po_detail, number).lines[0].received == 0
+    assert s.read(ledger.check) == ([], [])
+
+
+def test_an_invoiced_receipt_is_not_undone(buying):
+    s = buying.store
+    number = _approved_po(buying, "SEAL-9", "2", "BOLT")
+    key = ledger.new_key()
+    s.write(receiving.receive_on_po, number, "SEAL-9", 2000, "A-01-02", None, None, None, key)
+    buying.as_user("K1")
+    s.write(invoicing.enter_invoice, number, "B-7", [InvoiceLineInput("1", 1000, 150)])
+    buying.as_user("C1")
+    assert refused(s.write, receiving.reverse_receipt, key, "count").message == (
+        f"{number} line 1: 1 already invoiced; undoing 2 would leave 0 received: get a credit "
+        "note first"
+    )
