@@ -558,12 +558,21 @@ def price_variance_of(session: Session, wo_id: int) -> int:
 
 
 def work_order_paid(session: Session, wo_number: str) -> WorkOrderPaid:
+    """What the WO's parts cost as paid. Open: its write-offs plus the price differences
+    charged to it. Closed: the frozen parts cost (which took the differences known at
+    closing) plus any accepted after it."""
     work_order = catalog.find_work_order(session, wo_number)
     assert work_order.id is not None
     variance = price_variance_of(session, work_order.id)
-    # a closed WO's parts cost is frozen; an open one's is read from its write-offs
-    if work_order.parts_cost is not None:
-        ledger_cost = work_order.parts_cost
-    else:
+    if work_order.parts_cost is None or work_order.closed_at is None:
         ledger_cost = wip.position(session, work_order.id).parts_cost
-    return WorkOrderPaid(work_order.number, ledger_cost, variance, ledger_cost + variance)
+        return WorkOrderPaid(work_order.number, ledger_cost, variance, ledger_cost + variance)
+    late = int(
+        session.execute(
+            select(func.coalesce(func.sum(PriceVariance.amount), 0)).where(
+                PriceVariance.wo_id == work_order.id, PriceVariance.at > work_order.closed_at
+            )
+        ).scalar_one()
+    )
+    ledger_cost = work_order.parts_cost - (variance - late)
+    return WorkOrderPaid(work_order.number, ledger_cost, variance, work_order.parts_cost + late)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from models._columns import utcnow
-from storeroom_tui import catalog, costs, reservations, wip, workorders
+from storeroom_tui import catalog, costs, invoicing, reservations, wip, workorders
 from storeroom_tui.errors import WorkOrderNotReconciled
 from storeroom_tui.gates import Status, require_transition
 from storeroom_tui.permissions import Action, Actor
@@ -67,7 +67,13 @@ def reconcile(session: Session, wo_number: str) -> Reconciliation:
         if line.in_wip
     ]
     return Reconciliation(
-        work_order.number, work_order.status, position.lines, blockers, position.parts_cost
+        work_order.number,
+        work_order.status,
+        position.lines,
+        blockers,
+        # write-offs at their issue cost, plus accepted invoice price differences on parts
+        # bought for this WO: the parts cost as paid (see `invoicing`)
+        position.parts_cost + invoicing.price_variance_of(session, work_order.id),
     )
 
 

@@ -37,7 +37,7 @@ from storeroom_tui.errors import (
 )
 from storeroom_tui.invoicing import InvoiceLineInput
 from storeroom_tui.quantities import parse_money, parse_qty
-from storeroom_tui.reconciliation import close_work_order, complete_work_order
+from storeroom_tui.reconciliation import close_work_order, complete_work_order, reconcile
 from storeroom_tui.scan import GS, gs1_standard_check_digit
 
 pytestmark = pytest.mark.both_backends
@@ -243,9 +243,11 @@ def test_whole_loop_from_shortage_to_closed_po_and_the_wo_carries_what_was_paid(
     # the WO's parts cost equals what was paid: the shelf valve and the 3 bought for it
     paid = PRICE + parse_money("255") * 3
     assert s.read(invoicing.work_order_paid, wo).total == paid == 101_500
+    assert s.read(reconcile, wo).parts_cost == paid  # what the reconciliation screen shows
     buying.as_user("S1")
     s.write(complete_work_order, wo)
-    s.write(close_work_order, wo)
+    assert s.write(close_work_order, wo).parts_cost == paid
+    assert s.read(catalog.find_work_order, wo).parts_cost == paid  # frozen as paid
     after = s.read(invoicing.work_order_paid, wo)
     assert (after.ledger_cost, after.price_variance, after.total) == (100_000, 1_500, paid)
     assert s.read(ledger.check) == ([], [])
