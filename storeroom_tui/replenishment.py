@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlmodel import Session
 
 from models import (
@@ -157,29 +157,67 @@ def new_requisition(
     return line
 
 
+# One statement, built once, answers the usual case of every post: the item's min and
+# its availability now (on hand in available bins, unexpired, minus open reservations),
+# and whether a reorder was already raised in this dip.
+_ON_HAND = (
+    select(func.coalesce(func.sum(Balance.qty), 0))
+    .join(Location, Location.id == Balance.location_id)
+    .outerjoin(Lot, Lot.id == Balance.lot_id)
+    .where(
+        Balance.item_id == bindparam("item_id"),
+        Location.kind == LocationKind.BIN.value,
+        Location.available.is_(True),  # type: ignore[attr-defined]
+        or_(Lot.expiry.is_(None), Lot.expiry >= bindparam("today")),  # type: ignore[union-attr]
+    )
+    .scalar_subquery()
+)
+_RESERVED = (
+    select(func.coalesce(func.sum(Reservation.qty - Reservation.supplied_qty), 0))
+    .where(
+        Reservation.item_id == bindparam("item_id"),
+        Reservation.status.in_([s.value for s in OPEN_RESERVATION_STATUSES]),  # type: ignore[attr-defined]
+    )
+    .scalar_subquery()
+)
+_REORDER_STATE = (
+    select(Item.min_qty, ItemSupply.reorder_raised_at, _ON_HAND - _RESERVED)
+    .outerjoin(ItemSupply, ItemSupply.item_id == Item.id)
+    .where(Item.id == bindparam("item_id"))
+)
+_MIN_ONLY = select(Item.min_qty).where(Item.id == bindparam("item_id"))
+
+
 def check_reorder(session: Session, actor: Actor, item_id: int) -> RequisitionLine | None:
     """Raise one reorder requisition when availability is below min, for up to max.
 
     Quiet while the dip it was raised for lasts (the item's `reorder_raised_at`), and
     armed again once availability is back at min or above. What is already on order for
     stock counts: nothing is raised when it covers min. Returns the new line, if any.
+    Costs one narrow query for an item without a min, one more for an item with one.
     """
-    # the usual case, an item without a reorder point, costs one narrow look-up
-    minimum = session.execute(select(Item.min_qty).where(Item.id == item_id)).scalar_one_or_none()
+    from storeroom_tui.ledger import today
+
+    connection = session.connection()
+    minimum = connection.execute(_MIN_ONLY, {"item_id": item_id}).scalar_one_or_none()
     if not minimum or minimum <= 0:
         return None
-    item = session.get(Item, item_id)
-    assert item is not None
-    supply = session.get(ItemSupply, item_id)
-    now_available = available(session, item_id)
-    if now_available >= item.min_qty:
-        if supply is not None and supply.reorder_raised_at is not None:
+    session.flush()  # (a Core statement does not flush pending objects by itself)
+    row = connection.execute(_REORDER_STATE, {"item_id": item_id, "today": today()}).one()
+    _, raised_at, now_available = row
+    now_available = int(now_available)
+    if now_available >= minimum:
+        if raised_at is not None:
+            supply = session.get(ItemSupply, item_id)
+            assert supply is not None
             supply.reorder_raised_at = None
             session.add(supply)
             session.flush()
         return None
-    if supply is not None and supply.reorder_raised_at is not None:
+    if raised_at is not None:
         return None  # raised once for this dip
+    item = session.get(Item, item_id)
+    assert item is not None
     position = now_available + on_order_for_stock(session, item_id)
     if position >= item.min_qty:
         return None
@@ -195,8 +233,7 @@ def check_reorder(session: Session, actor: Actor, item_id: int) -> RequisitionLi
         RequisitionSource.REORDER,
         note=f"available {now_available / 1000:g} below min {item.min_qty / 1000:g}",
     )
-    if supply is None:
-        supply = ItemSupply(item_id=item_id)
+    supply = session.get(ItemSupply, item_id) or ItemSupply(item_id=item_id)
     supply.reorder_raised_at = utcnow()
     session.add(supply)
     session.flush()
