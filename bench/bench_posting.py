@@ -37,8 +37,13 @@ def main() -> None:
     args = arguments(__doc__.splitlines()[0], _options)
     plant = large_plant(args.db)
     copy = scratch_copy(plant, "posting")
+    if args.without_reorder_check:
+        from storeroom_tui import replenishment
+
+        replenishment.check_reorder = lambda *_args, **_kwargs: None  # type: ignore[assignment]
     try:
         figures = run(str(copy), args.rounds, args.posts)
+        figures["reorder_check"] = not args.without_reorder_check
     finally:
         drop_copy(copy)
     ratio = figures["ratio"]
@@ -57,6 +62,12 @@ def main() -> None:
 def _options(parser) -> None:  # noqa: ANN001
     parser.add_argument("--rounds", type=int, default=6, help="alternating rounds (default 6)")
     parser.add_argument("--posts", type=int, default=100, help="posts per side per round")
+    parser.add_argument(
+        "--without-reorder-check",
+        action="store_true",
+        help="diagnosis only: leave out the reorder-point check an issue runs after posting "
+        "(replenishment.check_reorder), to see what the posting path itself costs",
+    )
 
 
 def run(db: str, rounds: int, posts: int) -> dict:

@@ -7,13 +7,26 @@ in one transaction. A key posted twice returns the first result.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from enum import StrEnum
+from types import SimpleNamespace
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, case, func, literal_column, select, true
 from sqlmodel import Session
 
-from models import DemandLine, Item, Location, LocationKind, Lot, MovementKind, Serial, WorkOrder
+from models import (
+    DemandLine,
+    Item,
+    Location,
+    LocationKind,
+    Lot,
+    Movement,
+    MovementKind,
+    Serial,
+    WorkOrder,
+)
 from storeroom_tui import catalog, ledger, replenishment, reservations, wip, workorders
 from storeroom_tui.errors import (
     DuplicateSerial,
@@ -82,13 +95,109 @@ def _serial_count(item: Item, qty: int, serial_nos: list[str]) -> list[str]:
 
 
 # --- issue -------------------------------------------------------------------------------
+#
+# An issue is the post a clerk makes most, so it reads what it needs as plain rows with a
+# few statements built once on the tables (SQLAlchemy Core): whether the key was posted,
+# the WO and the item in one round trip, the line it lands on with what is issued, the
+# places the stock can come from with what others hold there, the line's reservations.
+# Anything unusual (a barcode instead of a part number, a substitute, an extra line)
+# goes the general way through the catalog and the WO's whole position.
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A location as a post names it (`ledger.post` takes this or a `Location`)."""
+
+    id: int
+    code: str
+    kind: str
+    physical: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LotRef:
+    id: int
+    lot_no: str
+
+
+_WO = WorkOrder.__table__  # type: ignore[attr-defined]
+_ITEM = Item.__table__  # type: ignore[attr-defined]
+_LINE = DemandLine.__table__  # type: ignore[attr-defined]
+_MOVE = Movement.__table__  # type: ignore[attr-defined]
+_ORIGINAL = _MOVE.alias("original")
+_KEY_POSTED = (
+    select(_MOVE.c.id).where(_MOVE.c.posting_key == bindparam("key")).limit(1).scalar_subquery()
+)
+# the key probe, the WO and the item in one round trip (no row: the WO or the part
+# number is unknown, or the part was given by a barcode; the general way sorts it out)
+_HEAD = (
+    select(
+        _KEY_POSTED.label("posted"),
+        _WO.c.id.label("wo_id"),
+        _WO.c.number,
+        _WO.c.status,
+        _ITEM.c.id,
+        _ITEM.c.part_number,
+        _ITEM.c.uom,
+        _ITEM.c.tracking,
+        _ITEM.c.critical,
+        _ITEM.c.kind,
+        _ITEM.c.avg_cost,
+    )
+    .select_from(_WO.join(_ITEM, true()))
+    .where(_WO.c.number == bindparam("number"), _ITEM.c.part_number == bindparam("part"))
+)
+# the WO's own lines for the item, each with what is issued net of reversed issues (as
+# `wip.position` counts it)
+_ISSUED_QTY = case(
+    (_MOVE.c.kind == MovementKind.ISSUE.value, _MOVE.c.qty),
+    (_ORIGINAL.c.kind == MovementKind.ISSUE.value, -_MOVE.c.qty),
+    else_=literal_column("0"),
+)
+_ISSUE_KINDS = (MovementKind.ISSUE, MovementKind.REVERSAL)
+_OWN_LINES = (
+    select(
+        _LINE.c.id,
+        _LINE.c.line_no,
+        _LINE.c.planned_qty,
+        _LINE.c.additional,
+        func.sum(_ISSUED_QTY).label("issued"),
+    )
+    .select_from(_LINE)
+    .outerjoin(
+        _MOVE,
+        (_MOVE.c.demand_line_id == _LINE.c.id)
+        & _MOVE.c.kind.in_([literal_column(f"'{kind.value}'") for kind in _ISSUE_KINDS]),
+    )
+    .outerjoin(_ORIGINAL, _ORIGINAL.c.id == _MOVE.c.reverses_id)
+    .where(_LINE.c.wo_id == bindparam("wo_id"), _LINE.c.item_id == bindparam("item_id"))
+    .group_by(_LINE.c.id, _LINE.c.line_no, _LINE.c.planned_qty, _LINE.c.additional)
+)
+_WIP: weakref.WeakKeyDictionary[object, Place] = weakref.WeakKeyDictionary()
+
+
+def _wip_place(session: Session) -> Place:
+    """WIP as a plain place, read once per database."""
+    bind = session.get_bind()
+    place = _WIP.get(bind)
+    if place is None:
+        wip_location = catalog.virtual_location(session, LocationKind.WIP)
+        place = Place(wip_location.id, wip_location.code, wip_location.kind, wip_location.physical)  # type: ignore[arg-type]
+        _WIP[bind] = place
+    return place
+
+
+def work_order_number(number: str) -> str:
+    """`42` -> `WO-000042`; any other text upper-cased (as `catalog.find_work_order`)."""
+    text = number.strip().upper()
+    return f"WO-{int(text):06d}" if text.isdigit() else text
 
 
 @dataclass(slots=True)
 class IssuePlan:
     """Which demand line an issue lands on and why it deviates from plan, if it does."""
 
-    line: DemandLine | None  # None: an additional issue, its line made when posting
+    line_id: int | None  # None: an additional issue, its line made when posting
     deviation: str | None
 
 
@@ -99,26 +208,33 @@ def plan_line(
     qty: int,
     reason: str | None,
 ) -> IssuePlan:
-    """The line for `item`: its own, one it substitutes on, or an additional issue."""
+    """The line for `item`: its own, one it substitutes on, or an additional issue.
+
+    `work_order` and `item` need only their ids and names.
+    """
     assert work_order.id is not None
-    position = wip.position(session, work_order.id)
-    own = [line for line in position.lines if line.item_id == item.id]
-    own.sort(key=lambda line: (line.additional, line.to_issue == 0, line.line_no))
     has_reason = bool(reason and reason.strip())
-    if own:
-        chosen = own[0]
-        line = session.get(DemandLine, chosen.line_id)
-        if qty > chosen.to_issue and not chosen.additional:
+    own = session.connection().execute(_OWN_LINES, {"wo_id": work_order.id, "item_id": item.id})
+    lines = sorted(
+        (
+            (line_id, line_no, max(planned - int(issued or 0), 0), additional)
+            for line_id, line_no, planned, additional, issued in own
+        ),
+        key=lambda line: (line[3], line[2] == 0, line[1]),
+    )
+    if lines:
+        line_id, line_no, to_issue, additional = lines[0]
+        if qty > to_issue and not additional:
             if not has_reason:
                 raise ReasonRequired(
                     f"{item.part_number}: {format_qty(qty)} asked but only "
-                    f"{format_qty(chosen.to_issue)} still planned on line {chosen.line_no}; "
+                    f"{format_qty(to_issue)} still planned on line {line_no}; "
                     "give a reason for the over-issue",
                     item.part_number,
                 )
-            return IssuePlan(line, "over_issue")
-        return IssuePlan(line, "additional" if chosen.additional else None)
-    for candidate in position.lines:
+            return IssuePlan(line_id, "over_issue")
+        return IssuePlan(line_id, "additional" if additional else None)
+    for candidate in wip.position(session, work_order.id).lines:
         if item.id in workorders.substitutes_of(session, candidate.line_id):
             if not has_reason:
                 raise ReasonRequired(
@@ -126,7 +242,7 @@ def plan_line(
                     f"{candidate.line_no}; give a reason",
                     item.part_number,
                 )
-            return IssuePlan(session.get(DemandLine, candidate.line_id), "substitute")
+            return IssuePlan(candidate.line_id, "substitute")
     if not has_reason:
         raise ReasonRequired(
             f"{item.part_number} is not on the pick list of {work_order.number}; "
@@ -173,7 +289,8 @@ def _bulk_sources(
     line_id: int | None,
     bin_location: Location | None,
     lot: Lot | None,
-) -> list[tuple[Location, Lot | None, Serial | None, int]]:
+    line_reservations: list[reservations.OpenReservation],
+) -> list[tuple[Place, LotRef | None, Serial | None, int]]:
     """Take from the line's reservations first, then first expiry, then fullest bin."""
     found = reservations.sources(
         session,
@@ -182,10 +299,9 @@ def _bulk_sources(
         location_id=bin_location.id if bin_location else None,
         lot_id=lot.id if lot else None,
     )
-    if line_id is not None:
-        mine = {(r.location_id, r.lot_id) for r in reservations.open_reservations(session, line_id)}
-        found.sort(key=lambda s: (s.location_id, s.lot_id) not in mine)
-    picked: list[tuple[Location, Lot | None, Serial | None, int]] = []
+    mine = {(r.location_id, r.lot_id) for r in line_reservations if r.supplied_qty < r.qty}
+    found.sort(key=lambda s: (s.location_id, s.lot_id) not in mine)
+    picked: list[tuple[Place, LotRef | None, Serial | None, int]] = []
     remaining = qty
     for source in found:
         if remaining <= 0:
@@ -193,9 +309,9 @@ def _bulk_sources(
         take = min(source.free, remaining)
         if take <= 0:
             continue
-        location = session.get(Location, source.location_id)
-        source_lot = session.get(Lot, source.lot_id) if source.lot_id else None
-        picked.append((location, source_lot, None, take))  # type: ignore[arg-type]
+        place = Place(source.location_id, source.location_code, LocationKind.BIN, source.physical)
+        source_lot = LotRef(source.lot_id, source.lot_no or "") if source.lot_id else None
+        picked.append((place, source_lot, None, take))
         remaining -= take
     if remaining > 0:
         free = sum(s.free for s in found)
@@ -231,11 +347,26 @@ def issue_to_line(
     """Bin -> WIP against a demand line (or, with a reason, a substitute or an extra)."""
     actor.require(Action.ISSUE)
     key = ledger.check_key(key)
-    if (earlier := ledger.replay(session, key)) is not None:
-        return earlier
-    work_order = catalog.find_work_order(session, wo_number)
+    session.flush()
+    head = (
+        session.connection()
+        .execute(
+            _HEAD,
+            {"key": key, "number": work_order_number(wo_number), "part": part.strip().upper()},
+        )
+        .first()
+    )
+    if head is None:  # the general way: the catalog's look-ups and their refusals
+        if (earlier := ledger.replay(session, key)) is not None:
+            return earlier
+        work_order: Any = catalog.find_work_order(session, wo_number)
+        item: Any = catalog.find_item(session, part)
+    else:
+        if head.posted is not None and (earlier := ledger.replay_posted(session, key)):
+            return earlier
+        work_order = SimpleNamespace(id=head.wo_id, number=head.number, status=head.status)
+        item = head
     require_gate(work_order.number, work_order.status, Gate.ISSUE)
-    item = catalog.find_item(session, part)
     serials = _serial_count(item, qty, list(serial_nos or []))
     bin_location = catalog.find_bin(session, bin_code) if bin_code else None
     lot = None
@@ -250,22 +381,30 @@ def issue_to_line(
                 lot_no,
             )
     plan = plan_line(session, work_order, item, qty, reason)
-    line = plan.line
-    if line is None:
-        line = workorders.add_additional_line(session, actor, work_order, item.id, reason or "")  # type: ignore[arg-type]
+    line_id = plan.line_id
+    if line_id is None:
+        full = session.get(WorkOrder, work_order.id)
+        assert full is not None
+        line_id = workorders.add_additional_line(session, actor, full, item.id, reason or "").id
+    assert line_id is not None
+    line_reservations = reservations.open_reservation_rows(session, line_id)
+    picked: list[tuple[Any, Any, Serial | None, int]]
     if serials:
-        picked = _serial_sources(session, item, serials, bin_location)
+        picked = list(_serial_sources(session, item, serials, bin_location))
     else:
-        picked = _bulk_sources(session, item, qty, line.id, bin_location, lot)
-    wip_location = catalog.virtual_location(session, LocationKind.WIP)
+        picked = list(
+            _bulk_sources(session, item, qty, line_id, bin_location, lot, line_reservations)
+        )
+    wip_place = _wip_place(session)
     specs = []
     for location, source_lot, serial, take in picked:
         reservation_id = reservations.consume(
             session,
-            line.id,
+            line_id,
             location.id,
             source_lot.id if source_lot else None,
-            take,  # type: ignore[arg-type]
+            take,
+            line_reservations,
         )
         specs.append(
             MovementSpec(
@@ -273,15 +412,16 @@ def issue_to_line(
                 item,
                 take,
                 location,
-                wip_location,
+                wip_place,  # type: ignore[arg-type]
                 source_lot,
                 serial,
                 wo_id=work_order.id,
-                demand_line_id=line.id,
+                demand_line_id=line_id,
                 reservation_id=reservation_id,
                 unit_cost=item.avg_cost,
                 deviation=plan.deviation,
                 reason=reason.strip() if reason else None,
+                wo_number=work_order.number,
             )
         )
     posting = ledger.posted(session, key, ledger.post(session, actor, key, specs))
@@ -399,6 +539,7 @@ def _plan_return(
                 related_id=issue.movement_id,
                 unit_cost=issue.unit_cost,
                 condition=parsed.value,
+                wo_number=work_order.number,
             )
         )
     return work_order, specs
@@ -495,6 +636,7 @@ def write_off(
             demand_line_id=issue.line_id,
             related_id=issue.movement_id,
             unit_cost=issue.unit_cost,
+            wo_number=work_order.number,
         )
         for issue, take in settled
     ]
@@ -503,8 +645,6 @@ def write_off(
 
 def last_posting_key(session: Session, actor: Actor) -> str | None:
     """The newest posting this user made that is not itself a reversal (for undo)."""
-    from models import Movement
-
     return session.execute(
         select(Movement.posting_key)
         .where(Movement.user_id == actor.user_id, Movement.kind != MovementKind.REVERSAL)

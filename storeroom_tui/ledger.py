@@ -15,10 +15,31 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Integer, bindparam, func, literal, select, text, union_all, update
+from sqlalchemy import (
+    Connection,
+    Integer,
+    bindparam,
+    func,
+    insert,
+    literal,
+    select,
+    text,
+    union_all,
+    update,
+)
 from sqlmodel import Session
 
-from models import Balance, Item, Location, LocationKind, Lot, Movement, MovementKind, Serial
+from models import (
+    Balance,
+    Item,
+    Location,
+    LocationKind,
+    Lot,
+    Movement,
+    MovementKind,
+    Serial,
+    WorkOrder,
+)
 from storeroom_tui import catalog
 from storeroom_tui.errors import (
     AlreadyReversed,
@@ -109,6 +130,7 @@ class MovementSpec:
     condition: str | None = None
     deviation: str | None = None
     reason: str | None = None
+    wo_number: str | None = None  # names the WO in the result; looked up when not given
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,23 +177,28 @@ class Posting:
 # --- posting -----------------------------------------------------------------------------
 
 
-# The statements of every post, built once with their values bound at each call
-# (building a statement costs about as much as running it).
+# The statements of every post, built once with their values bound at each call, on the
+# tables themselves (SQLAlchemy Core): a post runs a handful of them, and through the ORM
+# each cost about five times what SQLite spends on it (the profile in README, Performance).
+_MOVEMENT = Movement.__table__  # type: ignore[attr-defined]
+_BALANCE = Balance.__table__  # type: ignore[attr-defined]
 _POSTING = select(Movement).where(Movement.posting_key == bindparam("key")).order_by(Movement.id)
-_POSTED = select(Movement.posting_key).where(Movement.posting_key == bindparam("key")).limit(1)
+_POSTED = select(_MOVEMENT.c.id).where(_MOVEMENT.c.posting_key == bindparam("key")).limit(1)
 # (not named after the columns: SQLAlchemy keeps those names for VALUES and SET)
 _BALANCE_KEY = (
-    Balance.item_id == bindparam("b_item"),
-    Balance.location_id == bindparam("b_location"),
-    Balance.lot_id == bindparam("b_lot"),
-    Balance.serial_id == bindparam("b_serial"),
+    _BALANCE.c.item_id == bindparam("b_item"),
+    _BALANCE.c.location_id == bindparam("b_location"),
+    _BALANCE.c.lot_id == bindparam("b_lot"),
+    _BALANCE.c.serial_id == bindparam("b_serial"),
 )
-_TAKE = (
-    update(Balance)
-    .where(*_BALANCE_KEY, Balance.qty >= bindparam("take"))
-    .values(qty=Balance.qty - bindparam("take"))
-    # no Balance object is ever loaded into a session (balances are read as columns)
-    .execution_options(synchronize_session=False)
+# the no-negative-stock rule: one atomic conditional UPDATE, refused by the database
+# itself when another session took the units first (no read-then-write window)
+_TAKE = update(_BALANCE).where(*_BALANCE_KEY, _BALANCE.c.qty >= bindparam("take"))
+_TAKE = _TAKE.values(qty=_BALANCE.c.qty - bindparam("take"))
+_HAVE = select(_BALANCE.c.qty).where(*_BALANCE_KEY)
+_INSERT_MOVEMENT = insert(_MOVEMENT)
+_WO_NUMBERS = select(WorkOrder.id, WorkOrder.number).where(
+    WorkOrder.id.in_(bindparam("ids", expanding=True))  # type: ignore[union-attr]
 )
 _ADD: dict[str, Any] = {}  # dialect name -> INSERT .. ON CONFLICT DO UPDATE
 
@@ -194,7 +221,7 @@ def _insert_for(session: Session):  # noqa: ANN202 - dialect-specific insert con
 def _add_statement(session: Session):  # noqa: ANN202 - dialect-specific insert construct
     dialect = session.get_bind().dialect.name
     if dialect not in _ADD:
-        statement = _insert_for(session)(Balance).values(
+        statement = _insert_for(session)(_BALANCE).values(
             item_id=bindparam("b_item"),
             location_id=bindparam("b_location"),
             lot_id=bindparam("b_lot"),
@@ -203,44 +230,26 @@ def _add_statement(session: Session):  # noqa: ANN202 - dialect-specific insert 
         )
         _ADD[dialect] = statement.on_conflict_do_update(
             index_elements=["item_id", "location_id", "lot_id", "serial_id"],
-            set_={"qty": Balance.qty + bindparam("delta")},
+            set_={"qty": _BALANCE.c.qty + bindparam("delta")},
         )
     return _ADD[dialect]
 
 
-def _add_to_balance(session: Session, spec: MovementSpec, location: Location, delta: int) -> None:
-    values = {
-        "b_item": spec.item.id,
-        "b_location": location.id,
-        "b_lot": spec.lot.id if spec.lot else 0,
-        "b_serial": spec.serial.id if spec.serial else 0,
-        "delta": delta,
+def _balance_key(spec: MovementSpec, location_id: int) -> dict[str, int]:
+    return {
+        "b_item": spec.item.id,  # type: ignore[dict-item]
+        "b_location": location_id,
+        "b_lot": spec.lot.id if spec.lot else 0,  # type: ignore[dict-item]
+        "b_serial": spec.serial.id if spec.serial else 0,  # type: ignore[dict-item]
     }
-    session.execute(_add_statement(session), values)
 
 
-def _take_from_balance(session: Session, spec: MovementSpec) -> None:
+def _take_from_balance(connection: Connection, spec: MovementSpec) -> None:
     """Lower a physical balance, refusing atomically if it would go negative."""
-    lot_id = spec.lot.id if spec.lot else 0
-    serial_id = spec.serial.id if spec.serial else 0
-    values = {
-        "b_item": spec.item.id,
-        "b_location": spec.source.id,
-        "b_lot": lot_id,
-        "b_serial": serial_id,
-        "take": spec.qty,
-    }
-    result = session.execute(_TAKE, values)
-    if result.rowcount == 1:
+    values = _balance_key(spec, spec.source.id)  # type: ignore[arg-type]
+    if connection.execute(_TAKE, {**values, "take": spec.qty}).rowcount == 1:
         return
-    have = session.execute(
-        select(Balance.qty).where(
-            Balance.item_id == spec.item.id,
-            Balance.location_id == spec.source.id,
-            Balance.lot_id == lot_id,
-            Balance.serial_id == serial_id,
-        )
-    ).scalar_one_or_none()
+    have = connection.execute(_HAVE, values).scalar_one_or_none()
     where = spec.source.code
     if spec.lot:
         where += f" lot {spec.lot.lot_no}"
@@ -253,50 +262,97 @@ def _take_from_balance(session: Session, spec: MovementSpec) -> None:
     )
 
 
-def post(session: Session, actor: Actor, key: str, specs: list[MovementSpec]) -> list[Movement]:
-    """Write the movements of one posting and move the balances with them."""
-    now = datetime.now(UTC)
-    movements: list[Movement] = []
-    for index, spec in enumerate(specs):
+def post(
+    session: Session, actor: Actor, key: str, specs: list[MovementSpec]
+) -> list[PostedMovement]:
+    """Write the movements of one posting and move the balances with them.
+
+    Every statement runs on the session's connection, in the caller's transaction: the
+    movements and their balances commit together or not at all. `spec.item`, `.source`,
+    `.target`, `.lot` need only their ids and names (an ORM row or a plain column row);
+    a serial is an ORM `Serial`, moved with the unit.
+    """
+    for spec in specs:
         if spec.qty <= 0:
             raise InvalidValue(f"movement quantity {spec.qty} must be positive", spec.qty)
+    session.flush()  # rows the caller added (a new lot, serial or line) exist before ours
+    connection = session.connection()
+    add = _add_statement(session)
+    now = datetime.now(UTC)
+    numbers = _wo_numbers(connection, specs)
+    posted_movements: list[PostedMovement] = []
+    serials = False
+    for index, spec in enumerate(specs):
         if spec.source.physical:
-            _take_from_balance(session, spec)
+            _take_from_balance(connection, spec)
         else:
-            _add_to_balance(session, spec, spec.source, -spec.qty)
-        _add_to_balance(session, spec, spec.target, spec.qty)
-        movement = Movement(
-            uuid=movement_key(key, index),
-            posting_key=key,
-            kind=spec.kind,
-            item_id=spec.item.id,
-            qty=spec.qty,
-            from_location_id=spec.source.id,
-            to_location_id=spec.target.id,
-            lot_id=spec.lot.id if spec.lot else None,
-            serial_id=spec.serial.id if spec.serial else None,
-            wo_id=spec.wo_id,
-            demand_line_id=spec.demand_line_id,
-            reservation_id=spec.reservation_id,
-            related_id=spec.related_id,
-            reverses_id=spec.reverses_id,
-            unit_cost=spec.unit_cost,
-            condition=spec.condition,
-            deviation=spec.deviation,
-            reason=spec.reason,
-            user_id=actor.user_id,
-            terminal=actor.terminal,
-            created_at=now,
+            connection.execute(add, {**_balance_key(spec, spec.source.id), "delta": -spec.qty})  # type: ignore[arg-type]
+        connection.execute(add, {**_balance_key(spec, spec.target.id), "delta": spec.qty})  # type: ignore[arg-type]
+        movement_uuid = movement_key(key, index)
+        lot_id = spec.lot.id if spec.lot else None
+        serial_id = spec.serial.id if spec.serial else None
+        result = connection.execute(
+            _INSERT_MOVEMENT,
+            {
+                "uuid": movement_uuid,
+                "posting_key": key,
+                "kind": str(spec.kind),
+                "item_id": spec.item.id,
+                "qty": spec.qty,
+                "from_location_id": spec.source.id,
+                "to_location_id": spec.target.id,
+                "lot_id": lot_id,
+                "serial_id": serial_id,
+                "wo_id": spec.wo_id,
+                "demand_line_id": spec.demand_line_id,
+                "reservation_id": spec.reservation_id,
+                "related_id": spec.related_id,
+                "reverses_id": spec.reverses_id,
+                "unit_cost": spec.unit_cost,
+                "condition": spec.condition,
+                "deviation": spec.deviation,
+                "reason": spec.reason,
+                "user_id": actor.user_id,
+                "terminal": actor.terminal,
+                "created_at": now,
+            },
         )
-        session.add(movement)
         if spec.serial is not None:
             spec.serial.location_id = spec.target.id  # type: ignore[assignment]
             in_wip = spec.target.kind == LocationKind.WIP
             spec.serial.wo_id = spec.wo_id if in_wip else None
             session.add(spec.serial)
-        movements.append(movement)
-    session.flush()
-    return movements
+            serials = True
+        posted_movements.append(
+            PostedMovement(
+                id=result.inserted_primary_key[0],
+                key=movement_uuid,
+                kind=str(spec.kind),
+                part=spec.item.part_number,
+                qty=spec.qty,
+                uom=spec.item.uom,
+                source=spec.source.code,
+                target=spec.target.code,
+                lot=spec.lot.lot_no if spec.lot else None,
+                serial=spec.serial.serial_no if spec.serial else None,
+                unit_cost=spec.unit_cost,
+                work_order=numbers.get(spec.wo_id) if spec.wo_id else None,
+                condition=spec.condition,
+                deviation=spec.deviation,
+            )
+        )
+    if serials:
+        session.flush()
+    return posted_movements
+
+
+def _wo_numbers(connection: Connection, specs: list[MovementSpec]) -> dict[int, str]:
+    """The WO numbers the specs name, asking the database only for those not given."""
+    numbers = {spec.wo_id: spec.wo_number for spec in specs if spec.wo_id and spec.wo_number}
+    missing = {spec.wo_id for spec in specs if spec.wo_id and spec.wo_id not in numbers}
+    if missing:
+        numbers.update(connection.execute(_WO_NUMBERS, {"ids": sorted(missing)}).tuples())  # type: ignore[arg-type]
+    return numbers  # type: ignore[return-value]
 
 
 def _rows_by_id(session: Session, model: type, ids: set[int]) -> dict[int, Any]:
@@ -317,10 +373,8 @@ def _rows_by_id(session: Session, model: type, ids: set[int]) -> dict[int, Any]:
 
 
 def describe_movements(session: Session, movements: list[Movement]) -> list[PostedMovement]:
-    """Names for the ids of the given movements, in as few queries as it takes (none, right
-    after a post: the rows it named are in the session already)."""
-    from models import WorkOrder
-
+    """Names for the ids of the given movements, in as few queries as it takes (none for
+    the rows this transaction has loaded already)."""
     if not movements:
         return []
     item_ids = {m.item_id for m in movements}
@@ -356,16 +410,22 @@ def describe_movements(session: Session, movements: list[Movement]) -> list[Post
 
 def replay(session: Session, key: str) -> Posting | None:
     """The first result of a key already posted, or None."""
-    if session.execute(_POSTED, {"key": key}).first() is None:
+    if session.connection().execute(_POSTED, {"key": key}).first() is None:
         return None  # the usual case, told by the index alone
+    return replay_posted(session, key)
+
+
+def replay_posted(session: Session, key: str) -> Posting | None:
+    """The first result of a key known to be posted (a post's own probe found it)."""
     existing = find_posting(session, key)
     if not existing:
         return None
     return Posting(key=key, movements=describe_movements(session, existing), replayed=True)
 
 
-def posted(session: Session, key: str, movements: list[Movement]) -> Posting:
-    return Posting(key=key, movements=describe_movements(session, movements))
+def posted(session: Session, key: str, movements: list[PostedMovement]) -> Posting:
+    """The result of a fresh post (`session` kept for the callers' symmetry with replay)."""
+    return Posting(key=key, movements=list(movements))
 
 
 # --- lots and serials ------------------------------------------------------------------
@@ -547,13 +607,13 @@ def reverse(
             from storeroom_tui.receiving import refuse_reversal_of_po_receipt
 
             refuse_reversal_of_po_receipt(session, original.id)  # a PO receipt: unreceive it
+        wo_number = None
         if original.wo_id is not None:
             # undoing moves parts between WIP and stores: only while the WO takes returns
-            from models import WorkOrder
-
             work_order = session.get(WorkOrder, original.wo_id)
             assert work_order is not None
             require_gate(work_order.number, work_order.status, Gate.RETURN)
+            wo_number = work_order.number
         done = session.execute(
             select(Movement.id).where(Movement.reverses_id == original.id)
         ).scalar_one_or_none()
@@ -583,6 +643,7 @@ def reverse(
                 reverses_id=original.id,
                 unit_cost=original.unit_cost,
                 reason=reason.strip(),
+                wo_number=wo_number,
             )
         )
     movements = post(session, actor, key, specs)

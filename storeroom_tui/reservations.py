@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import bindparam, func, literal_column, or_, select, update
 from sqlmodel import Session
 
 from models import Balance, Location, LocationKind, Lot, Reservation, WorkOrder
@@ -31,65 +31,67 @@ class Source:
     expiry_ordinal: int  # for first-expiry-first ordering; no expiry sorts last
     on_hand: int
     free: int
+    physical: bool = True
 
 
-# Every issue asks where an item can be taken from: these statements are built once,
+# Every issue asks where an item can be taken from: the statements are built once,
 # with the item (and the optional filters) bound at each call.
-_RESERVED = (
-    select(
-        Reservation.location_id,
-        Reservation.lot_id,
-        func.sum(Reservation.qty - Reservation.supplied_qty),
-    )
-    .where(
-        Reservation.item_id == bindparam("item_id"),
-        Reservation.status.in_(OPEN_RESERVATION_STATUSES),  # type: ignore[attr-defined]
-    )
-    .group_by(Reservation.location_id, Reservation.lot_id)
+# What others hold per (location, lot), joined into the stock query so that one round
+# trip answers "where can I take it from". `line_id` -1 leaves no line out (ids are > 0).
+_R = Reservation.__table__  # type: ignore[attr-defined]
+_B = Balance.__table__  # type: ignore[attr-defined]
+_L = Location.__table__  # type: ignore[attr-defined]
+_LOT = Lot.__table__  # type: ignore[attr-defined]
+# the open statuses written into the SQL (a list bound as parameters is expanded anew
+# at every execution)
+_OPEN = _R.c.status.in_(
+    [literal_column(f"'{status.value}'") for status in OPEN_RESERVATION_STATUSES]
 )
-_RESERVED_BY_OTHERS = _RESERVED.where(Reservation.demand_line_id != bindparam("line_id"))
-
-
-def reserved_by_others(
-    session: Session, item_id: int, exclude_line_id: int | None = None
-) -> dict[tuple[int, int | None], int]:
-    """Open reservation quantities per (location, lot), leaving out one demand line."""
-    if exclude_line_id is None:
-        rows = session.execute(_RESERVED, {"item_id": item_id}).all()
-    else:
-        rows = session.execute(
-            _RESERVED_BY_OTHERS, {"item_id": item_id, "line_id": exclude_line_id}
-        ).all()
-    return {(loc, lot): int(qty) for loc, lot, qty in rows}
-
-
-_SOURCES = (
+_NO_LOT = func.coalesce(_R.c.lot_id, literal_column("0"))  # rendered inline: grouped by
+_HELD = (
     select(
-        Balance.location_id,
-        Location.code,
-        Balance.lot_id,
-        Lot.lot_no,
-        Lot.expiry,
-        func.sum(Balance.qty),
+        _R.c.location_id,
+        _NO_LOT.label("lot_id"),
+        func.sum(_R.c.qty - _R.c.supplied_qty).label("held"),
     )
-    .join(Location, Location.id == Balance.location_id)
-    .outerjoin(Lot, Lot.id == Balance.lot_id)
     .where(
-        Balance.item_id == bindparam("item_id"),
-        Balance.qty > 0,
-        Location.kind == LocationKind.BIN,
-        Location.available.is_(True),  # type: ignore[attr-defined]
-        or_(Lot.expiry.is_(None), Lot.expiry >= bindparam("today")),  # type: ignore[union-attr]
+        _R.c.item_id == bindparam("item_id"),
+        _OPEN,
+        _R.c.demand_line_id != bindparam("line_id"),
     )
-    .group_by(Balance.location_id, Location.code, Balance.lot_id, Lot.lot_no, Lot.expiry)
+    .group_by(_R.c.location_id, _NO_LOT)
+    .subquery()
+)
+_SOURCES = (
+    select(_B.c.location_id, _L.c.code, _B.c.lot_id, _LOT.c.lot_no, _LOT.c.expiry, _L.c.physical)
+    .add_columns(func.sum(_B.c.qty), _HELD.c.held)
+    .join(_L, _L.c.id == _B.c.location_id)
+    .outerjoin(_LOT, _LOT.c.id == _B.c.lot_id)
+    .outerjoin(_HELD, (_HELD.c.location_id == _B.c.location_id) & (_HELD.c.lot_id == _B.c.lot_id))
+    .where(
+        _B.c.item_id == bindparam("item_id"),
+        _B.c.qty > 0,
+        _L.c.kind == LocationKind.BIN.value,
+        _L.c.available.is_(True),
+        or_(_LOT.c.expiry.is_(None), _LOT.c.expiry >= bindparam("today")),
+    )
+    .group_by(
+        _B.c.location_id,
+        _L.c.code,
+        _B.c.lot_id,
+        _LOT.c.lot_no,
+        _LOT.c.expiry,
+        _L.c.physical,
+        _HELD.c.held,
+    )
 )
 # (at one location?, of one lot?) -> the statement
 _SOURCES_AT = {
     (False, False): _SOURCES,
-    (True, False): _SOURCES.where(Balance.location_id == bindparam("location_id")),
-    (False, True): _SOURCES.where(Balance.lot_id == bindparam("lot_id")),
+    (True, False): _SOURCES.where(_B.c.location_id == bindparam("location_id")),
+    (False, True): _SOURCES.where(_B.c.lot_id == bindparam("lot_id")),
     (True, True): _SOURCES.where(
-        Balance.location_id == bindparam("location_id"), Balance.lot_id == bindparam("lot_id")
+        _B.c.location_id == bindparam("location_id"), _B.c.lot_id == bindparam("lot_id")
     ),
 }
 
@@ -105,21 +107,27 @@ def sources(
     from storeroom_tui.ledger import today
 
     query = _SOURCES_AT[(location_id is not None, lot_id is not None)]
-    values = {"item_id": item_id, "today": today(), "location_id": location_id, "lot_id": lot_id}
-    claimed = reserved_by_others(session, item_id, exclude_line_id)
+    values = {
+        "item_id": item_id,
+        "today": today(),
+        "location_id": location_id,
+        "lot_id": lot_id,
+        "line_id": -1 if exclude_line_id is None else exclude_line_id,
+    }
+    session.flush()  # (a Core statement does not flush pending objects by itself)
     found = []
-    for loc_id, code, lot, lot_no, expiry, qty in session.execute(query, values).all():
-        lot_key = lot or None
-        free = int(qty) - claimed.get((loc_id, lot_key), 0)
+    rows = session.connection().execute(query, values)
+    for loc_id, code, lot, lot_no, expiry, physical, qty, held in rows:
         found.append(
             Source(
                 loc_id,
                 code,
-                lot_key,
+                lot or None,
                 lot_no,
                 expiry.toordinal() if expiry else 10**7,
                 int(qty),
-                max(free, 0),
+                max(int(qty) - int(held or 0), 0),
+                bool(physical),
             )
         )
     found.sort(key=lambda s: (s.expiry_ordinal, -s.free, s.location_code))
@@ -196,17 +204,58 @@ def open_reservations(session: Session, line_id: int) -> list[Reservation]:
     return list(session.execute(_OPEN_OF_LINE, {"line_id": line_id}).scalars())
 
 
+@dataclass(slots=True)
+class OpenReservation:
+    """The columns of an open reservation an issue draws on (read and written as rows)."""
+
+    id: int
+    location_id: int
+    lot_id: int | None
+    qty: int
+    supplied_qty: int
+
+
+_OPEN_ROWS = (
+    select(_R.c.id, _R.c.location_id, _R.c.lot_id, _R.c.qty, _R.c.supplied_qty)
+    .where(_R.c.demand_line_id == bindparam("line_id"), _OPEN)
+    .order_by(_R.c.id)
+)
+_SUPPLY = (
+    update(_R)
+    .where(_R.c.id == bindparam("r_id"))
+    .values(supplied_qty=bindparam("r_supplied"), status=bindparam("r_status"))
+    .values(updated_at=bindparam("r_at"))
+)
+
+
+def open_reservation_rows(session: Session, line_id: int) -> list[OpenReservation]:
+    rows = session.connection().execute(_OPEN_ROWS, {"line_id": line_id})
+    return [OpenReservation(*row) for row in rows]
+
+
 def consume(
-    session: Session, line_id: int, location_id: int, lot_id: int | None, qty: int
+    session: Session,
+    line_id: int,
+    location_id: int,
+    lot_id: int | None,
+    qty: int,
+    rows: list[OpenReservation] | None = None,
 ) -> int | None:
     """Mark `qty` of the line's reservations supplied, the matching place first.
 
-    Returns the id of the reservation at the same place, if one was drawn on.
+    Returns the id of the reservation at the same place, if one was drawn on. `rows`, the
+    line's open reservations read once by the caller, are kept up to date for its next call.
     """
+    if rows is None:
+        session.flush()
+        rows = open_reservation_rows(session, line_id)
     matched_id: int | None = None
-    reservations = open_reservations(session, line_id)
-    reservations.sort(key=lambda r: (r.location_id != location_id or r.lot_id != lot_id, r.id))
-    for reservation in reservations:
+    ordered = sorted(
+        (r for r in rows if r.supplied_qty < r.qty),
+        key=lambda r: (r.location_id != location_id or r.lot_id != lot_id, r.id),
+    )
+    connection = session.connection()
+    for reservation in ordered:
         if qty <= 0:
             break
         take = min(reservation.qty - reservation.supplied_qty, qty)
@@ -218,9 +267,20 @@ def consume(
             and reservation.lot_id == lot_id
         ):
             matched_id = reservation.id
-        _refresh_status(reservation)
-        session.add(reservation)
-    session.flush()
+        supplied = reservation.supplied_qty >= reservation.qty
+        status = ReservationStatus.SUPPLIED if supplied else ReservationStatus.PARTIALLY_SUPPLIED
+        values = {
+            "r_id": reservation.id,
+            "r_supplied": reservation.supplied_qty,
+            "r_status": status.value,
+            "r_at": utcnow(),
+        }
+        connection.execute(_SUPPLY, values)
+        # a Reservation this transaction loaded as an object reads the new values
+        if len(session.identity_map):
+            loaded = session.identity_map.get(session.identity_key(Reservation, reservation.id))
+            if loaded is not None:
+                session.expire(loaded)
     return matched_id
 
 
