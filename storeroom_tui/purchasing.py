@@ -391,6 +391,7 @@ class RequisitionView:
     created_by: str
     created_at: datetime
     expedited: bool  # for an emergency WO (type EM or priority 1)
+    wo_status: str | None = None  # the WO's status now: a closed or cancelled WO needs none
 
 
 def _expedited(work_order: WorkOrder | None) -> bool:
@@ -438,6 +439,7 @@ def _requisition_view(session: Session, req: RequisitionLine) -> RequisitionView
         creator.name if creator else "?",
         req.created_at,
         _expedited(work_order),
+        work_order.status if work_order else None,
     )
 
 
@@ -935,6 +937,14 @@ def order_requisitions(
                 "or set a vendor price for the item",
                 req.number,
             )
+        if req.wo_id is not None:
+            work_order = session.get(WorkOrder, req.wo_id)
+            if work_order is not None and work_order.status in ("closed", "cancelled"):
+                raise PurchaseOrderState(
+                    f"{req.number} is for {work_order.number}, which is {work_order.status}: "
+                    "cancel the requisition instead",
+                    req.number,
+                )
         groups.setdefault(vendor_id, []).append(req)
     made: list[PurchaseOrder] = []
     for vendor_id, group in groups.items():

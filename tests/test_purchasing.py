@@ -22,6 +22,7 @@ from storeroom_tui import (
     reservations,
     stock,
     wip,
+    workorders,
 )
 from storeroom_tui.errors import (
     ApprovalRefused,
@@ -723,4 +724,25 @@ def test_an_invoiced_receipt_is_not_undone(buying):
     assert refused(s.write, receiving.reverse_receipt, key, "count").message == (
         f"{number} line 1: 1 already invoiced; undoing 2 would leave 0 received: get a credit "
         "note first"
+    )
+
+
+def test_a_requisition_for_a_cancelled_wo_is_not_ordered(buying):
+    s = buying.store
+    buying.as_user("S1")
+    wo = buying.wo_in_progress({"VLV-50": "2"})
+    reserve(s, wo)
+    (req,) = s.read(purchasing.list_requisitions)
+
+    def cancel(session, actor):
+        work_order = catalog.find_work_order(session, wo)
+        workorders.change_status(session, actor, work_order, "on_hold", "pump replaced")
+        workorders.change_status(session, actor, work_order, "cancelled", "pump replaced")
+
+    s.write(cancel)
+    (req,) = s.read(purchasing.list_requisitions)
+    assert req.wo_status == "cancelled"
+    buying.as_user("P1")
+    assert refused(s.write, purchasing.order_requisitions, [req.number]).message == (
+        f"{req.number} is for {wo}, which is cancelled: cancel the requisition instead"
     )
