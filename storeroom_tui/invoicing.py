@@ -8,9 +8,11 @@ exceptions list with the reason and waits for a person to accept or reject it.
 Cost: receipts post at the PO price (the moving average moves with them), so a WO is
 first costed at the PO price. When an invoice price is accepted (within tolerance, or
 an exception accepted) the difference is a `PriceVariance`: on a PO line bought for a
-WO it is charged to that WO, so the WO carries what was paid; on a stock line it
-corrects the moving average of what is on hand (or, with nothing on hand, stays
-recorded as unabsorbed). `work_order_paid` gives a WO's parts cost with its variances.
+WO it is charged to that WO — `reconciliation.reconcile` adds it to the parts cost, so
+the cost frozen at closing is what was paid; on a stock line it corrects the moving
+average of what is on hand (or, with nothing on hand, stays recorded as unabsorbed).
+`work_order_paid` gives a WO's parts cost with its variances, those accepted after
+closing included.
 """
 
 from __future__ import annotations
