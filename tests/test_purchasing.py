@@ -746,3 +746,35 @@ def test_a_requisition_for_a_cancelled_wo_is_not_ordered(buying):
     assert refused(s.write, purchasing.order_requisitions, [req.number]).message == (
         f"{req.number} is for {wo}, which is cancelled: cancel the requisition instead"
     )
+
+
+def test_invoicing_more_than_ordered_is_an_exception_even_when_received(buying):
+    s = buying.store
+    number = _approved_po(buying, "SEAL-9", "10", "BOLT")
+    s.write(receiving.receive_on_po, number, "SEAL-9", parse_qty("10.5"), "A-01-02")
+    buying.as_user("K1")
+    result = s.write(
+        invoicing.enter_invoice, number, "B-20", [InvoiceLineInput("1", parse_qty("10.5"), 150)]
+    )
+    assert result.status == "exception"
+    (problem,) = s.read(invoicing.list_exceptions)
+    assert (problem.kind, problem.reason) == (
+        "qty",
+        f"{number} invoice B-20 line 1 SEAL-9: 10.5 invoiced, 10 ordered (tolerance 0%)",
+    )
+
+
+def test_an_accepted_price_exception_on_stock_corrects_the_moving_average(buying):
+    s = buying.store
+    number = _approved_po(buying, "SEAL-9", "6", "BOLT")  # 6 on the shelf at 1.50
+    s.write(receiving.receive_on_po, number, "SEAL-9", parse_qty("6"), "A-01-02")
+    buying.as_user("K1")
+    s.write(invoicing.enter_invoice, number, "B-30", [InvoiceLineInput("1", 6000, 270)])
+    (problem,) = s.read(invoicing.list_exceptions)
+    assert "price 2.70 is 80% above the PO price 1.50" in problem.reason
+    assert s.read(stock.stock_position, "SEAL-9").avg_cost == 150  # not until accepted
+    s.write(invoicing.resolve_exception, problem.id, True, "price rise agreed by phone")
+    # 12 on hand at 1.50 + 7.20 paid more: 25.20 / 12 = 2.10
+    assert s.read(stock.stock_position, "SEAL-9").avg_cost == 210
+    assert s.read(invoicing.match_state, number).invoices == [("B-30", "accepted", 1620)]
+    assert s.write(invoicing.close_purchase_order, number).status == "closed"
