@@ -29,6 +29,7 @@ from models.purchasing import (
     Vendor,
     VendorItem,
 )
+from models.search import WORK_ORDER_SEARCH  # the work-order text index (not a table)
 from models.workorder import (
     DemandLine,
     DemandSubstitute,
@@ -75,4 +76,5 @@ __all__ = [
     "WorkOrder",
     "WorkOrderCost",
     "WorkOrderEvent",
+    "WORK_ORDER_SEARCH",
 ]

@@ -53,6 +53,16 @@ class Movement(SQLModel, table=True):
         CheckConstraint("qty > 0", name="ck_movement_qty"),
         CheckConstraint("from_location_id <> to_location_id", name="ck_movement_places"),
         Index("ix_movement_item_time", "item_id", "created_at"),
+        # the stock look-up's "who has it in WIP": an item's WIP movements read from the
+        # index alone (revision 0005)
+        Index(
+            "ix_movement_item_places",
+            "item_id",
+            "to_location_id",
+            "from_location_id",
+            "wo_id",
+            "qty",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

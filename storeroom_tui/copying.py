@@ -21,6 +21,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, SQLModel
 
 import models  # noqa: F401  (registers every table)
+from models.search import is_search_object
 from storeroom_tui import ledger, migrations
 from storeroom_tui.db import Database, database_url, sqlite_path
 from storeroom_tui.errors import DatabaseError
@@ -190,7 +191,10 @@ def _tables_to_copy(source: Database, reading: Connection) -> list[Table]:
         )
     tables = list(SQLModel.metadata.sorted_tables)
     known = {table.name for table in tables}
-    strange = sorted(names - known - {migrations.VERSION_TABLE})
+    # (the SQLite text index is no table of the model: it follows work_order by itself)
+    strange = sorted(
+        name for name in names - known - {migrations.VERSION_TABLE} if not is_search_object(name)
+    )
     if strange:
         raise CopyRefused(
             f"{source.location} has tables this storeroom does not know ({', '.join(strange)}); "

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from data import demo_plant as plant
+from models.search import WORK_ORDER_SEARCH
 from storeroom_tui import ledger
 from storeroom_tui.catalog import bin_barcode
 from storeroom_tui.db import database_url, sqlite_path
@@ -348,6 +349,13 @@ class _Bulk:
             ).fetchall()
             for name, _ in indexes:
                 db.execute(f'DROP INDEX "{name}"')
+            # the work-order text index is filled in one pass at the end, not row by row
+            triggers = db.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?",
+                ("work_order",),
+            ).fetchall()
+            for name, _ in triggers:
+                db.execute(f'DROP TRIGGER "{name}"')
             db.execute("BEGIN")
             self._master_data()
             self._begin("planning work orders")
@@ -363,6 +371,12 @@ class _Bulk:
             for number, (_, sql) in enumerate(indexes):
                 db.execute(sql)
                 self._report((number + 1) / len(indexes))
+            for _, sql in triggers:
+                db.execute(sql)
+            if triggers:
+                db.execute(
+                    f"INSERT INTO {WORK_ORDER_SEARCH} ({WORK_ORDER_SEARCH}) VALUES ('rebuild')"
+                )
             counts = self._counts()
             db.execute("PRAGMA locking_mode = NORMAL")
             db.execute("PRAGMA journal_mode = WAL")

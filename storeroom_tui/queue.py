@@ -12,11 +12,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import ColumnElement, bindparam, case, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    bindparam,
+    case,
+    column,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+    union,
+)
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from models import Asset, DemandLine, Movement, MovementKind, Reservation, User, WorkOrder
+from models.search import MIN_SEARCH_LENGTH, WORK_ORDER_SEARCH
 from models.workorder import OPEN_RESERVATION_STATUSES
 from storeroom_tui import catalog, reservations, wip, workorders
 from storeroom_tui.errors import InvalidValue
@@ -155,6 +167,12 @@ def _like(session: Session, column: ColumnElement[str], pattern: str) -> ColumnE
     return column.ilike(pattern, escape="\\")
 
 
+def _pattern(text: str) -> str:
+    """`%text%` for LIKE, with its own wildcards and the escape taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def _conditions(session: Session, queue_filter: QueueFilter) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if queue_filter.statuses != ALL_STATUSES:
@@ -163,18 +181,32 @@ def _conditions(session: Session, queue_filter: QueueFilter) -> list[ColumnEleme
         conditions.append(WorkOrder.priority == queue_filter.priority)  # type: ignore[arg-type]
     text = queue_filter.text.strip()
     if text:
-        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        pattern = f"%{escaped}%"
+        pattern = _pattern(text)
         # the asset table is small: match its tags once, then use work_order.asset_id's index
         matching_assets = select(Asset.id).where(_like(session, Asset.tag, pattern))  # type: ignore[arg-type]
-        conditions.append(
-            or_(
-                _like(session, WorkOrder.number, pattern),  # type: ignore[arg-type]
-                _like(session, WorkOrder.title, pattern),  # type: ignore[arg-type]
-                WorkOrder.asset_id.in_(matching_assets),  # type: ignore[attr-defined]
-            )
+        in_text: ColumnElement[bool] = or_(
+            _like(session, WorkOrder.number, pattern),  # type: ignore[arg-type]
+            _like(session, WorkOrder.title, pattern),  # type: ignore[arg-type]
         )
+        if _searchable(session, text):
+            # A rare text is found in the trigram index (models/search.py) instead of a
+            # scan of every title; a common one (more than _ID_LIST_MAX work orders) is
+            # left to LIKE, which finds a page of dense matches after a short walk.
+            ids = session.execute(_SEARCH, {"phrase": _phrase(text)}).scalars().all()
+            if len(ids) <= _ID_LIST_MAX:
+                in_text = WorkOrder.id.in_(ids)  # type: ignore[union-attr]
+        conditions.append(or_(in_text, WorkOrder.asset_id.in_(matching_assets)))  # type: ignore[attr-defined]
     return conditions
+
+
+def _searchable(session: Session, text: str) -> bool:
+    """SQLite, and a text the trigram index can answer (three characters or more)."""
+    return session.get_bind().dialect.name == "sqlite" and len(text) >= MIN_SEARCH_LENGTH
+
+
+def _phrase(text: str) -> str:
+    """The text as one FTS5 phrase: with the trigram tokenizer, a substring, any case."""
+    return '"' + text.replace('"', '""') + '"'
 
 
 def _order_by(queue_filter: QueueFilter, walk: bool) -> list[ColumnElement]:
@@ -214,6 +246,14 @@ def _order_by(queue_filter: QueueFilter, walk: bool) -> list[ColumnElement]:
 _ID_LIST_MAX = 1_000
 # a list of ids bound as one expanding parameter (cheaper than one bound value each)
 _IDS = bindparam("ids", expanding=True)
+# the work orders whose number or title holds a text, from the FTS5 trigram index: no
+# more than one beyond _ID_LIST_MAX (a probe stops there)
+_SEARCH_TABLE = table(WORK_ORDER_SEARCH, column("rowid"))
+_SEARCH = (
+    select(_SEARCH_TABLE.c.rowid)
+    .where(literal_column(WORK_ORDER_SEARCH).op("MATCH")(bindparam("phrase")))
+    .limit(_ID_LIST_MAX + 1)
+)
 
 
 def _page_ids(
@@ -233,7 +273,9 @@ def _page_ids(
     )
     total = len(matches)
     if total > _ID_LIST_MAX:
-        bounded = select(WorkOrder.id).where(*conditions).limit(COUNT_CAP + 1).subquery()
+        bounded = _count_from_index(session, queue_filter)
+        if bounded is None:
+            bounded = select(WorkOrder.id).where(*conditions).limit(COUNT_CAP + 1).subquery()
         total = session.execute(select(func.count()).select_from(bounded)).scalar_one()
     if total == 0 or (offset >= total and total <= COUNT_CAP):
         return [], total
@@ -248,6 +290,26 @@ def _page_ids(
         walk = total > COUNT_CAP
     query = query.order_by(*_order_by(queue_filter, walk)).offset(offset).limit(limit)
     return list(session.execute(query).scalars()), total
+
+
+def _count_from_index(session: Session, queue_filter: QueueFilter):  # noqa: ANN202 - a subquery
+    """The matches of a text alone (every status, any priority), counted from the trigram
+    index up to COUNT_CAP + 1 rather than by a LIKE over every title; None where the
+    index cannot answer (another backend, a short text, a status or priority filter)."""
+    text = queue_filter.text.strip()
+    if queue_filter.statuses != ALL_STATUSES or queue_filter.priority is not None:
+        return None
+    if not _searchable(session, text):
+        return None
+    by_text = (
+        select(_SEARCH_TABLE.c.rowid.label("id"))
+        .where(literal_column(WORK_ORDER_SEARCH).op("MATCH")(_phrase(text)))
+        .limit(COUNT_CAP + 1)
+        .subquery()
+    )
+    matching_assets = select(Asset.id).where(_like(session, Asset.tag, _pattern(text)))  # type: ignore[arg-type]
+    by_asset = select(WorkOrder.id).where(WorkOrder.asset_id.in_(matching_assets))  # type: ignore[attr-defined]
+    return union(select(by_text.c.id), by_asset).subquery()
 
 
 def work_order_queue(

@@ -12,6 +12,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import models  # noqa: F401  (registers every table: autogenerate compares with them)
+from models.search import include_name
 
 connection = context.config.attributes.get("connection")
 if connection is None:
@@ -26,6 +27,8 @@ context.configure(
     # SQLite changes most tables only by copying them (batch mode) in future revisions
     render_as_batch=connection.dialect.name == "sqlite",
     transactional_ddl=True,
+    # autogenerate leaves the FTS5 work-order index alone (models/search.py)
+    include_name=include_name,
 )
 with context.begin_transaction():
     context.run_migrations()
