@@ -309,7 +309,7 @@ def _count_from_index(session: Session, queue_filter: QueueFilter):  # noqa: ANN
     )
     matching_assets = select(Asset.id).where(_like(session, Asset.tag, _pattern(text)))  # type: ignore[arg-type]
     by_asset = select(WorkOrder.id).where(WorkOrder.asset_id.in_(matching_assets))  # type: ignore[attr-defined]
-    return union(select(by_text.c.id), by_asset).subquery()
+    return union(select(by_text.c.id), by_asset).limit(COUNT_CAP + 1).subquery()
 
 
 def work_order_queue(
