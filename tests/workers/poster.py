@@ -94,3 +94,89 @@ def post_until_killed(db_path: str, terminal: str, jobs: list[Job], ready: Any) 
     for job in jobs:
         post(room, job)
     room.close()
+
+
+# --- the long runs (tests/test_long_runs.py) ------------------------------------------------
+
+# a refusal the rules give (a clear message, nothing changed): counted, not a failure
+EXPECTED_REFUSALS = {"insufficient_stock", "return_exceeds_issued"}
+
+
+def soak(
+    db_path: str,
+    terminal: str,
+    wo_number: str,
+    parts: list[str],
+    bins: list[str],
+    seconds: float,
+    seed: int,
+    results: Any,
+) -> None:
+    """Post issues, returns and receipts of a few scarce parts until `seconds` are over.
+
+    Every post has a fresh key; now and then one is sent again and must answer as
+    already posted, with the same movements. Puts ("done", terminal, posted, refused,
+    failures): posted maps each key to the number of movements it was confirmed with,
+    refused maps a key to its refusal code, failures lists every other outcome (a busy
+    database, any other error), which the test wants empty.
+    """
+    import random
+    import time
+
+    chance = random.Random(seed)
+    posted: dict[str, int] = {}
+    refused: dict[str, str] = {}
+    failures: list[str] = []
+    try:
+        room = open_as(db_path, "C1", terminal)
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            key = ledger.new_key()
+            part = chance.choice(parts)
+            roll = chance.random()
+            if roll < 0.3:
+                job: tuple[Any, ...] = (ledger.receive, part, 1000, chance.choice(bins))
+            elif roll < 0.75:
+                job = (counter.issue_to_line, wo_number, part, 1000)
+            else:
+                job = (counter.return_with_condition, wo_number, part, 1000, "new")
+            try:
+                posting = room.write(*job, key=key)
+            except StoreroomError as error:
+                if error.code in EXPECTED_REFUSALS:
+                    refused[key] = error.code
+                else:
+                    failures.append(f"{terminal} {key}: {error.code}: {error.message}")
+                continue
+            if posting.replayed:
+                failures.append(f"{terminal} {key}: a fresh key answered as a replay")
+            posted[key] = len(posting.movements)
+            if chance.random() < 0.1:  # the scanner fires twice
+                again = room.write(*job, key=key)
+                if not again.replayed or len(again.movements) != posted[key]:
+                    failures.append(f"{terminal} {key}: a re-sent key posted again")
+        room.close()
+        results.put(("done", terminal, posted, refused, failures))
+    except BaseException:  # noqa: BLE001 - the parent shows whatever went wrong
+        results.put(("error", terminal, traceback.format_exc()))
+
+
+def post_from(db_path: str, terminal: str, jobs: list[Job], first: int, ready: int) -> None:
+    """A forked child's whole life: open the file, say so on the pipe `ready`, post
+    jobs[first:], leave at once.
+
+    The parent kills it with SIGKILL at a random moment; `os._exit` keeps a child that
+    finishes from running anything of the parent's (pytest) on its way out.
+    """
+    import os
+
+    status = 1
+    try:
+        room = open_as(db_path, "C1", terminal)
+        os.write(ready, b"r")
+        for job in jobs[first:]:
+            post(room, job)
+        room.close()
+        status = 0
+    finally:
+        os._exit(status)
