@@ -108,14 +108,19 @@ class ModeBar(Static):
         current = self.app.current_mode
         parts: list[Content] = []
         used = 0
-        for binding in self.app.BINDINGS:
-            action = getattr(binding, "action", "")
-            if not action.startswith("switch_mode("):
-                continue
-            mode = action.removeprefix("switch_mode(").strip("')\"")
+        modes = [
+            (action.removeprefix("switch_mode(").strip("')\""), binding)
+            for binding in self.app.BINDINGS
+            if (action := getattr(binding, "action", "")).startswith("switch_mode(")
+        ]
+        # a blank either side of each key while they fit; one between them when not
+        padded = sum(len(f" {b.key} {b.description} ") for _, b in modes) <= width
+        for mode, binding in modes:
             key = binding.key.upper()
-            label = f" {key} {binding.description} "
             lit = "reverse bold " if mode == current else ""
+            label = f" {key} {binding.description} "
+            if not padded:
+                label = label if lit else f"{key} {binding.description} "
             click = f"@click=app.switch_mode('{mode}')"
             parts.append(Content.from_markup(f"[{lit}{click}]$label[/]", label=label))
             used += len(label)

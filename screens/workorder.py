@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Label, Static
 from screens.base import StoreroomScreen
 from screens.dialogs import ConfirmDialog, ReasonDialog
 from screens.widgets import MessageLine, ModeBar, StoreroomFooter
+from storeroom_tui import receiving
 from storeroom_tui.errors import StoreroomError
 from storeroom_tui.gates import Gate, Status, allows, next_statuses, transition_action
 from storeroom_tui.permissions import Action
@@ -100,6 +101,7 @@ class WorkOrderScreen(StoreroomScreen):
         super().__init__()
         self.number = number
         self.detail: WorkOrderDetail | None = None
+        self.arrivals: list[receiving.Arrival] = []  # bought for it and reserved on receipt
         self.problem = ""  # why the WO could not be read, if it could not
 
     def compose(self) -> ComposeResult:
@@ -121,6 +123,7 @@ class WorkOrderScreen(StoreroomScreen):
     def refresh_data(self) -> None:
         try:
             self.detail = self.store.read(work_order_detail, self.number)
+            self.arrivals = self.store.read(receiving.arrivals_for_work_order, self.number)
         except StoreroomError as error:
             self.detail = None
             self.problem = error.message
@@ -165,7 +168,17 @@ class WorkOrderScreen(StoreroomScreen):
             second.append(" " + clip(detail.asset_name, name_room))
         second.append_text(rest)
         second.truncate(room, overflow="ellipsis")
-        header.update(Text("\n").join([first, second]))
+        rows = [first, second]
+        if self.arrivals:
+            arrived = Text.assemble(("Parts arrived: ", "bold green"))
+            arrived.append(
+                "; ".join(
+                    f"{qty(a.qty)} {a.part} ({a.po_number}) in {a.place}" for a in self.arrivals
+                )
+            )
+            arrived.truncate(room, overflow="ellipsis")
+            rows.append(arrived)
+        header.update(Text("\n").join(rows))
         self.show_lines(detail)
         self.show_history(detail)
 

@@ -18,7 +18,9 @@ from textual.theme import Theme
 
 from screens.help import HelpScreen
 from screens.issue import IssueScreen
+from screens.purchasing import PurchasingScreen
 from screens.queue import QueueScreen
+from screens.receive import ReceiveScreen
 from screens.reconcile import ReconcileScreen
 from screens.returns import ReturnScreen
 from screens.signin import SignInScreen
@@ -52,6 +54,8 @@ class StoreroomApp(App[None]):
         "return": ReturnScreen,
         "reconcile": ReconcileScreen,
         "stock": StockScreen,
+        "buy": PurchasingScreen,
+        "receive": ReceiveScreen,
     }
     DEFAULT_MODE = "queue"
     BINDINGS = [
@@ -61,6 +65,8 @@ class StoreroomApp(App[None]):
         Binding("f4", "switch_mode('return')", "Return", show=False),
         Binding("f5", "switch_mode('reconcile')", "Recon", show=False),
         Binding("f6", "switch_mode('stock')", "Stock", show=False),
+        Binding("f7", "switch_mode('buy')", "Buy", show=False),
+        Binding("f8", "switch_mode('receive')", "Receive", show=False),
         Binding("ctrl+t", "next_theme", "Theme", show=False),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
     ]
@@ -165,6 +171,12 @@ class StoreroomApp(App[None]):
         )
         yield SystemCommand(
             "Stock look-up", "On hand, reserved, available (F6)", lambda: self.switch_mode("stock")
+        )
+        yield SystemCommand(
+            "Buy", "Shortages, requisitions, POs and approval (F7)", lambda: self.switch_mode("buy")
+        )
+        yield SystemCommand(
+            "Receive", "Scan deliveries against POs (F8)", lambda: self.switch_mode("receive")
         )
         yield SystemCommand("Help", "Every key and scan command (F1)", self.action_help)
         yield SystemCommand(

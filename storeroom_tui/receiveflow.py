@@ -337,7 +337,7 @@ def _item_facts(session: Session, code: str, by_gtin: bool = False) -> ItemFacts
 
 def _check_receivable(session: Session, po_number: str) -> None:
     """Refuse a PO nothing may be received on now, with the service's own reason."""
-    receiving._require_receivable(purchasing.find_purchase_order(session, po_number))
+    receiving.require_receivable(purchasing.find_purchase_order(session, po_number))
 
 
 def _lot_known(session: Session, part: str, lot_no: str) -> bool:
