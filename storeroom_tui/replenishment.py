@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import bindparam, case, func, or_, select
 from sqlmodel import Session
 
 from models import (
@@ -181,11 +181,15 @@ _RESERVED = (
     .scalar_subquery()
 )
 _REORDER_STATE = (
-    select(Item.min_qty, ItemSupply.reorder_raised_at, _ON_HAND - _RESERVED)
+    select(
+        Item.min_qty,
+        ItemSupply.reorder_raised_at,
+        # the sums only for an item with a min (the CASE spares the others them)
+        case((Item.min_qty > 0, _ON_HAND - _RESERVED), else_=0),
+    )
     .outerjoin(ItemSupply, ItemSupply.item_id == Item.id)
     .where(Item.id == bindparam("item_id"))
 )
-_MIN_ONLY = select(Item.min_qty).where(Item.id == bindparam("item_id"))
 
 
 def check_reorder(session: Session, actor: Actor, item_id: int) -> RequisitionLine | None:
@@ -194,18 +198,16 @@ def check_reorder(session: Session, actor: Actor, item_id: int) -> RequisitionLi
     Quiet while the dip it was raised for lasts (the item's `reorder_raised_at`), and
     armed again once availability is back at min or above. What is already on order for
     stock counts: nothing is raised when it covers min. Returns the new line, if any.
-    Costs one narrow query for an item without a min, one more for an item with one.
+    One round trip, whatever the item.
     """
     from storeroom_tui.ledger import today
 
-    connection = session.connection()
-    minimum = connection.execute(_MIN_ONLY, {"item_id": item_id}).scalar_one_or_none()
-    if not minimum or minimum <= 0:
-        return None
     session.flush()  # (a Core statement does not flush pending objects by itself)
-    row = connection.execute(_REORDER_STATE, {"item_id": item_id, "today": today()}).one()
-    _, raised_at, now_available = row
-    now_available = int(now_available)
+    values = {"item_id": item_id, "today": today()}
+    row = session.connection().execute(_REORDER_STATE, values).one_or_none()
+    if row is None or not row[0] or row[0] <= 0:
+        return None
+    minimum, raised_at, now_available = row[0], row[1], int(row[2])
     if now_available >= minimum:
         if raised_at is not None:
             supply = session.get(ItemSupply, item_id)
@@ -250,12 +252,18 @@ def raise_for_shortage(
     """
     if shortage <= 0:
         return None
-    existing = session.execute(
-        select(RequisitionLine).where(
-            RequisitionLine.demand_line_id == demand_line_id,
-            RequisitionLine.status != RequisitionStatus.CANCELLED,
+    existing = (
+        session.execute(
+            select(RequisitionLine)
+            .where(
+                RequisitionLine.demand_line_id == demand_line_id,
+                RequisitionLine.status != RequisitionStatus.CANCELLED,
+            )
+            .order_by(RequisitionLine.id)
         )
-    ).scalar_one_or_none()
+        .scalars()
+        .first()
+    )
     if existing is not None:
         if existing.status == RequisitionStatus.OPEN and existing.qty < shortage:
             existing.qty = shortage
