@@ -42,11 +42,14 @@ class FormDialog(ModalScreen[dict[str, str] | None]):
         Binding("tab", "next_field(True)", "Next field", show=False, priority=True),
     ]
 
-    def __init__(self, title: str, fields: list[Field], problem: str = "") -> None:
+    def __init__(
+        self, title: str, fields: list[Field], problem: str = "", focus: str | None = None
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.fields = fields
         self.problem = problem
+        self.focus_key = focus  # the field to start in; else the first empty one
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -60,8 +63,9 @@ class FormDialog(ModalScreen[dict[str, str] | None]):
 
     def on_mount(self) -> None:
         inputs = list(self.query(Input))
+        chosen = [i for i in inputs if i.id == self.focus_key]
         first_empty = next((i for i in inputs if not i.value), inputs[0])
-        self.set_focus(first_empty)
+        self.set_focus(chosen[0] if chosen else first_empty)
 
     def action_next_field(self, wrap: bool = False) -> None:
         inputs = list(self.query(Input))

@@ -15,10 +15,12 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Input, Label
 
 from screens.base import StoreroomScreen
+from screens.dialogs import ReasonDialog
+from screens.forms import Field, FormDialog
 from screens.widgets import MessageLine, ModeBar, ScanInput, StoreroomFooter
 from storeroom_tui import receiving
 from storeroom_tui.errors import StoreroomError
-from storeroom_tui.quantities import format_qty
+from storeroom_tui.quantities import format_qty, parse_qty
 from storeroom_tui.receiveflow import ReceiveSession
 from storeroom_tui.receiving import ExpectedDelivery
 from storeroom_tui.scanflow import Outcome, Tone
@@ -32,6 +34,8 @@ class ReceiveScreen(StoreroomScreen):
     CSS_PATH = "receive.tcss"
     BINDINGS = [
         Binding("tab", "submit_scan", "Scan", show=False, priority=True),
+        Binding("ctrl+z", "undo", "Undo receipt"),
+        Binding("ctrl+r", "release", "Release"),
         Binding("escape", "back", "Back"),
     ]
 
@@ -201,6 +205,59 @@ class ReceiveScreen(StoreroomScreen):
             self.show(self.session.open_po(number))
         except StoreroomError as error:
             self.show(Outcome(Tone.ERROR, error.message))
+
+    def action_undo(self) -> None:
+        assert self.session is not None
+        last = self.session.last
+        if last is None:
+            self.show(Outcome(Tone.ERROR, "nothing received from this screen to undo"))
+            return
+        question = f"Why take {format_qty(last.qty)} {last.part} back off {last.po_number}?"
+
+        def answered(reason: str | None) -> None:
+            assert self.session is not None
+            if reason:
+                self.show(self.session.undo(reason))
+            else:
+                self.show(Outcome(Tone.INFO, "undo dropped; nothing changed"))
+
+        self.app.push_screen(ReasonDialog(question), answered)
+
+    def action_release(self) -> None:
+        """Inspection passed: put what waits in QUARANTINE into a bin."""
+        try:
+            waiting = self.store.read(receiving.in_inspection)
+        except StoreroomError as error:
+            self.show(Outcome(Tone.ERROR, error.message))
+            return
+        if not waiting:
+            self.show(Outcome(Tone.INFO, "nothing waits in QUARANTINE"))
+            return
+        part, lot, count = waiting[0]
+        fields = [
+            Field("part", "Part", "part number", part),
+            Field("lot", "Lot", "lot, if tracked by lot", lot or ""),
+            Field("qty", "Quantity", "how many passed", format_qty(count)),
+            Field("bin", "Into bin", "bin code, e.g. MAIN/A-01-01", ""),
+        ]
+
+        def answered(values: dict[str, str] | None) -> None:
+            assert self.session is not None
+            if values is None:
+                self.show(Outcome(Tone.INFO, "release dropped; nothing moved"))
+                return
+            try:
+                qty_given = parse_qty(values["qty"] or "0")
+            except StoreroomError as error:
+                self.show(Outcome(Tone.ERROR, error.message))
+                return
+            self.show(
+                self.session.release(
+                    values["part"], qty_given, values["bin"], values["lot"] or None
+                )
+            )
+
+        self.app.push_screen(FormDialog("Release from QUARANTINE", fields, focus="bin"), answered)
 
     def action_back(self) -> None:
         self.storeroom_app.go_back()

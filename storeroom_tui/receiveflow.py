@@ -160,6 +160,44 @@ class ReceiveSession:
             return Outcome(Tone.INFO, "ready: " + self.prompt())
         return Outcome(Tone.INFO, f"{number} done; scan the next delivery's PO")
 
+    def undo(self, reason: str) -> Outcome:
+        """Take the last receipt back off its PO: reversing movements, its reservation
+        released. Refused (by the service) once it was invoiced or released."""
+        last = self.last
+        if last is None:
+            return Outcome(Tone.ERROR, "nothing received from this screen to undo")
+        try:
+            undone = self.store.write(receiving.reverse_receipt, last.posting.key, reason)
+        except StoreroomError as error:
+            return Outcome(Tone.ERROR, error.message)
+        self.last = None
+        released = (
+            f"; {format_qty(undone.released_reservation)} no longer reserved"
+            if undone.released_reservation
+            else ""
+        )
+        return Outcome(
+            Tone.POSTED,
+            f"undone: {format_qty(undone.qty)} {undone.part} taken off {undone.po_number} "
+            f"(now {words(undone.po_status)}){released}: {reason}",
+            undone.posting,
+        )
+
+    def release(self, part: str, qty: int, bin_code: str, lot: str | None) -> Outcome:
+        """Inspection passed: QUARANTINE -> bin, then reserved to a WO waiting for it."""
+        try:
+            done = self.store.write(
+                receiving.release_from_quarantine, part, qty, bin_code, lot, None, ledger.new_key()
+            )
+        except StoreroomError as error:
+            return Outcome(Tone.ERROR, error.message)
+        text = f"released {format_qty(done.qty)} {done.part} from QUARANTINE into {done.bin}"
+        for r in done.reserved:
+            text += f"; {format_qty(r.qty)} reserved to {r.work_order} line {r.line_no}"
+        if done.parts_complete:
+            text += "; parts complete for " + ", ".join(done.parts_complete)
+        return Outcome(Tone.POSTED, text, done.posting)
+
     # --- routing ------------------------------------------------------------------------
 
     def _route(self, parsed: scan.Scan) -> Outcome:
@@ -326,6 +364,10 @@ class ReceiveSession:
         if self.po_number is None:
             self.po_number = result.po_number  # show the PO the item was received on
         return Outcome(Tone.POSTED, result.describe(), result.posting)
+
+
+def words(status: str) -> str:
+    return status.replace("_", " ")
 
 
 def _item_facts(session: Session, code: str, by_gtin: bool = False) -> ItemFacts:

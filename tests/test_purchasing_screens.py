@@ -409,3 +409,43 @@ async def test_buyer_raises_cancels_and_filters_from_the_keyboard(plant) -> None
         # a planner does not resolve match exceptions
         await keys(pilot, "x")
         assert {"accept", "reject"}.isdisjoint(footer_keys(app))
+
+
+async def test_dock_undoes_a_wrong_count_and_releases_inspected_goods(plant) -> None:
+    stock_buying(plant)
+    s = plant.store
+    s.write(purchasing.set_item_supply, "SEAL-9", inspect_on_receipt=True)
+    plant.as_user("P1")
+    po = s.write(purchasing.create_purchase_order, "ACME")
+    s.write(purchasing.add_po_line, po.number, "SEAL-9", parse_qty("4"), 150)
+    s.write(purchasing.submit_purchase_order, po.number)
+    plant.as_user("S1")
+    s.write(purchasing.approve_purchase_order, po.number)
+    plant.as_user("C1")
+    app = StoreroomApp(s, poll=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await keys(pilot, "f8")
+        await scan(pilot, po.number)
+        assert "QUARANTINE" in table_text(app, "#expected")[0][6]
+        await scan(pilot, "CMD-QTY-5")  # a wrong count, within the tolerance? no: refused
+        await scan(pilot, "SEAL-9")
+        assert "over-delivery" in message(app)
+        await scan(pilot, "CMD-QTY-3")  # a wrong count: undone with a reason
+        await scan(pilot, "SEAL-9")
+        assert "waits in QUARANTINE" in message(app)
+        await keys(pilot, "ctrl+z")
+        await pilot.press(*"it was 4", "enter")
+        await pilot.pause()
+        assert f"undone: 3 SEAL-9 taken off {po.number} (now approved)" in message(app)
+        await scan(pilot, "CMD-QTY-4")
+        await scan(pilot, "SEAL-9")
+        assert "QUARANTINE: 4 SEAL-9 wait for inspection" in rendered(app, "#quarantine")
+        # inspection passed: released into a bin from the keyboard
+        await keys(pilot, "ctrl+r")
+        assert app.screen.__class__.__name__ == "FormDialog"
+        await pilot.press(*"A-01-02", "enter")  # what waits is offered; the bin is asked
+        await pilot.pause()
+        assert "released 4 SEAL-9 from QUARANTINE into MAIN/A-01-02" in message(app)
+        assert "nothing waits" in rendered(app, "#quarantine")
+        assert app.screen.focused is app.screen.query_one("#scan")
+    assert plant.store.read(ledger.check) == ([], [])

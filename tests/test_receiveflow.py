@@ -238,3 +238,44 @@ def test_done_ends_the_po(dock):
     flow.feed(po)
     assert flow.feed("CMD-DONE").message == f"{po} done; scan the next delivery's PO"
     assert flow.po_number is None and flow.expected() is None
+
+
+def test_undo_takes_the_last_receipt_off_the_po_and_its_reservation(dock):
+    number = dock.wo_in_progress({"VLV-50": "4"})
+    reserve(dock.store, number)
+    po = approved_po(dock, "VLV-50", "3", "250", number)
+    flow = session(dock)
+    assert flow.undo("wrong count").message == "nothing received from this screen to undo"
+    flow.feed(po)
+    flow.feed(gs1(2, "LOT-B", LATER))
+    undone = flow.undo("counted the wrong box")
+    assert undone.tone == Tone.POSTED
+    assert undone.message == (
+        f"undone: 2 VLV-50 taken off {po} (now approved); 2 no longer reserved: "
+        "counted the wrong box"
+    )
+    assert flow.expected().lines[0].received == 0
+    assert dock.store.read(receiving.arrivals_for_work_order, number) == []
+    assert flow.undo("again").tone == Tone.ERROR  # once only
+
+
+def test_release_from_quarantine_puts_it_in_a_bin_and_reserves_it_to_the_waiting_wo(dock):
+    dock.as_user("ADMIN")
+    dock.store.write(purchasing.set_item_supply, "SEAL-9", inspect_on_receipt=True)
+    number = dock.wo_in_progress({"SEAL-9": "8"})
+    reserve(dock.store, number)  # 6 on the shelf, 2 short
+    po = approved_po(dock, "SEAL-9", "2", "1.50", number)
+    flow = session(dock)
+    flow.feed(po)
+    flow.feed("CMD-QTY-2")
+    held = flow.feed("SEAL-9")
+    assert "QUARANTINE" in held.message and "reserved" not in held.message
+    refused = flow.release("SEAL-9", parse_qty("3"), "A-01-02", None)
+    assert refused.tone == Tone.ERROR
+    released = flow.release("SEAL-9", parse_qty("2"), "A-01-02", None)
+    assert released.tone == Tone.POSTED
+    assert released.message == (
+        f"released 2 SEAL-9 from QUARANTINE into MAIN/A-01-02; 2 reserved to {number} "
+        f"line 1; parts complete for {number}"
+    )
+    assert dock.store.read(receiving.in_inspection) == []
