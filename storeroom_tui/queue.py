@@ -22,7 +22,6 @@ from sqlalchemy import (
     or_,
     select,
     table,
-    union,
 )
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
@@ -189,12 +188,17 @@ def _conditions(session: Session, queue_filter: QueueFilter) -> list[ColumnEleme
             _like(session, WorkOrder.title, pattern),  # type: ignore[arg-type]
         )
         if _searchable(session, text):
-            # A rare text is found in the trigram index (models/search.py) instead of a
-            # scan of every title; a common one (more than _ID_LIST_MAX work orders) is
-            # left to LIKE, which finds a page of dense matches after a short walk.
-            ids = session.execute(_SEARCH, {"phrase": _phrase(text)}).scalars().all()
-            if len(ids) <= _ID_LIST_MAX:
+            # The trigram index (models/search.py) finds a text of up to COUNT_CAP work
+            # orders instead of a scan of every title: a few (up to _ID_LIST_MAX) as a
+            # list of ids, more as the index's answer. A text more hold is left to LIKE,
+            # which finds a page of such dense matches after a short walk.
+            phrase = _phrase(text)
+            found = session.execute(_SEARCH_COUNT, {"phrase": phrase}).scalar_one()
+            if found <= _ID_LIST_MAX:
+                ids = session.execute(_SEARCH, {"phrase": phrase}).scalars().all()
                 in_text = WorkOrder.id.in_(ids)  # type: ignore[union-attr]
+            elif found <= COUNT_CAP:
+                in_text = WorkOrder.id.in_(_SEARCH.params(phrase=phrase))  # type: ignore[union-attr]
         conditions.append(or_(in_text, WorkOrder.asset_id.in_(matching_assets)))  # type: ignore[attr-defined]
     return conditions
 
@@ -246,14 +250,11 @@ def _order_by(queue_filter: QueueFilter, walk: bool) -> list[ColumnElement]:
 _ID_LIST_MAX = 1_000
 # a list of ids bound as one expanding parameter (cheaper than one bound value each)
 _IDS = bindparam("ids", expanding=True)
-# the work orders whose number or title holds a text, from the FTS5 trigram index: no
-# more than one beyond _ID_LIST_MAX (a probe stops there)
+# the work orders whose number or title holds a text, from the FTS5 trigram index
 _SEARCH_TABLE = table(WORK_ORDER_SEARCH, column("rowid"))
-_SEARCH = (
-    select(_SEARCH_TABLE.c.rowid)
-    .where(literal_column(WORK_ORDER_SEARCH).op("MATCH")(bindparam("phrase")))
-    .limit(_ID_LIST_MAX + 1)
-)
+_MATCH = literal_column(WORK_ORDER_SEARCH).op("MATCH")(bindparam("phrase"))
+_SEARCH = select(_SEARCH_TABLE.c.rowid).where(_MATCH)
+_SEARCH_COUNT = select(func.count()).select_from(_SEARCH.limit(COUNT_CAP + 1).subquery())
 
 
 def _page_ids(
@@ -273,10 +274,11 @@ def _page_ids(
     )
     total = len(matches)
     if total > _ID_LIST_MAX:
-        bounded = _count_from_index(session, queue_filter)
-        if bounded is None:
+        counted = _count_from_index(session, queue_filter)
+        if counted is None:
             bounded = select(WorkOrder.id).where(*conditions).limit(COUNT_CAP + 1).subquery()
-        total = session.execute(select(func.count()).select_from(bounded)).scalar_one()
+            counted = session.execute(select(func.count()).select_from(bounded)).scalar_one()
+        total = counted
     if total == 0 or (offset >= total and total <= COUNT_CAP):
         return [], total
     query = select(WorkOrder.id)
@@ -292,24 +294,33 @@ def _page_ids(
     return list(session.execute(query).scalars()), total
 
 
-def _count_from_index(session: Session, queue_filter: QueueFilter):  # noqa: ANN202 - a subquery
-    """The matches of a text alone (every status, any priority), counted from the trigram
-    index up to COUNT_CAP + 1 rather than by a LIKE over every title; None where the
-    index cannot answer (another backend, a short text, a status or priority filter)."""
+def _count_from_index(session: Session, queue_filter: QueueFilter) -> int | None:
+    """The matches of a text alone (every status, any priority) up to COUNT_CAP + 1,
+    counted from the trigram index rather than by a LIKE over every title: the work
+    orders whose number or title holds it, then those of a matching asset not counted
+    yet (each part stops at the cap). None where the index cannot answer (another
+    backend, a short text, a status or priority filter)."""
     text = queue_filter.text.strip()
     if queue_filter.statuses != ALL_STATUSES or queue_filter.priority is not None:
         return None
     if not _searchable(session, text):
         return None
-    by_text = (
-        select(_SEARCH_TABLE.c.rowid.label("id"))
-        .where(literal_column(WORK_ORDER_SEARCH).op("MATCH")(_phrase(text)))
-        .limit(COUNT_CAP + 1)
+    phrase = {"phrase": _phrase(text)}
+    by_text = select(_SEARCH_TABLE.c.rowid).where(_MATCH).limit(COUNT_CAP + 1).subquery()
+    total = session.execute(select(func.count()).select_from(by_text), phrase).scalar_one()
+    if total > COUNT_CAP:
+        return total
+    matching_assets = select(Asset.id).where(_like(session, Asset.tag, _pattern(text)))  # type: ignore[arg-type]
+    by_asset = (
+        select(WorkOrder.id)
+        .where(
+            WorkOrder.asset_id.in_(matching_assets),  # type: ignore[attr-defined]
+            WorkOrder.id.not_in(select(_SEARCH_TABLE.c.rowid).where(_MATCH)),  # type: ignore[union-attr]
+        )
+        .limit(COUNT_CAP + 1 - total)
         .subquery()
     )
-    matching_assets = select(Asset.id).where(_like(session, Asset.tag, _pattern(text)))  # type: ignore[arg-type]
-    by_asset = select(WorkOrder.id).where(WorkOrder.asset_id.in_(matching_assets))  # type: ignore[attr-defined]
-    return union(select(by_text.c.id), by_asset).limit(COUNT_CAP + 1).subquery()
+    return total + session.execute(select(func.count()).select_from(by_asset), phrase).scalar_one()
 
 
 def work_order_queue(
