@@ -21,7 +21,10 @@ from textual.widgets import Static
 
 from screens.dialogs import ConfirmDialog
 from screens.issue import IssueScreen
+from screens.purchase_order import PurchaseOrderScreen
+from screens.purchasing import PurchasingScreen
 from screens.queue import QueueScreen, QueueTable
+from screens.receive import ReceiveScreen
 from screens.reconcile import ReconcileScreen
 from screens.returns import CONDITION_KEYS, ReturnScreen
 from screens.stock import StockScreen
@@ -36,11 +39,15 @@ SCREENS: tuple[tuple[str, str, tuple[type[DOMNode], ...]], ...] = (
     ("Return with condition", "F4", (ReturnScreen,)),
     ("Reconcile and close", "F5", (ReconcileScreen,)),
     ("Stock look-up", "F6", (StockScreen,)),
+    ("Buy: requisitions, POs, review, exceptions, parts here", "F7", (PurchasingScreen,)),
+    ("Purchase order", "Enter on a PO in Buy", (PurchaseOrderScreen,)),
+    ("Receive deliveries", "F8", (ReceiveScreen,)),
 )
 
 SCAN_COMMANDS: tuple[tuple[str, str], ...] = (
     ("WO-000123", "open that work order (issue, return and reconcile screens)"),
-    ("BIN-MAIN-A-01-03", "take from / put back to that bin for the next item"),
+    ("PO-000045", "the delivery's purchase order (Receive screen)"),
+    ("BIN-MAIN-A-01-03", "take from / put back to (or receive into) that bin for the next item"),
     ("AST-PUMP-07", "an asset tag; the counter screens refuse it with a red line"),
     ("USR-1042", "a user badge: sign in (sign-in screen) or hand over the terminal"),
     ("CMD-DONE", "confirm what waits (post it), or finish this work order"),
