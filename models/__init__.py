@@ -10,6 +10,7 @@ from models.costs import (
     Budget,
     ContractorEntry,
     LabourEntry,
+    LineUsage,
     TradeRate,
     WorkOrderCost,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "ItemBarcode",
     "ItemSupply",
     "LabourEntry",
+    "LineUsage",
     "Location",
     "LocationKind",
     "Lot",

@@ -15,6 +15,7 @@ from sqlalchemy import CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models._columns import new_uuid, utcnow
+from models.ledger import Movement
 
 
 class TradeRate(SQLModel, table=True):
@@ -115,10 +116,24 @@ class WorkOrderCost(SQLModel, table=True):
         CheckConstraint("estimated_hours >= 0", name="ck_wo_cost_estimate"),
         # the reports pick the WOs closed in a period, or between two dates
         Index("ix_wo_cost_period", "period"),
-        Index("ix_wo_cost_closed_on", "closed_on"),
+        Index(
+            "ix_wo_cost_closed_on",
+            "closed_on",
+            "asset_id",
+            "wo_type",
+            "total_cost",
+            "parts_cost",
+            "labour_cost",
+            "labour_hours",
+            "contractor_cost",
+            "downtime_hours",
+        ),
     )
 
     wo_id: int = Field(foreign_key="work_order.id", primary_key=True)
+    # the WO's asset and type, copied so the reports aggregate this table alone
+    asset_id: int = Field(foreign_key="asset.id")
+    wo_type: str = Field(max_length=8)
     downtime_hours: int = 0  # thousandths of an hour the asset stood still
     estimated_hours: int = 0  # thousandths: planned labour, for the backlog
     # frozen at closure (empty while the WO is open)
@@ -127,6 +142,8 @@ class WorkOrderCost(SQLModel, table=True):
     labour_hours: int | None = None
     contractor_cost: int | None = None
     total_cost: int | None = None  # parts + labour + contractor
+    lines: int | None = None  # demand lines at closure
+    lines_off_plan: int | None = None  # of which used differs from planned (tools aside)
     closed_on: date | None = None
     period: str | None = Field(default=None, max_length=7)  # YYYY-MM of closed_on
 
@@ -149,3 +166,36 @@ class AssetCost(SQLModel, table=True):
     lifetime_cost: int = 0  # cents, own WOs and every descendant's
     own_cost: int = 0  # cents, this asset's own closed WOs
     work_orders: int = 0  # closed WOs rolled up into lifetime_cost
+
+
+class LineUsage(SQLModel, table=True):
+    """What each demand line of a closed WO used against its plan, kept at closure so the
+    consumption report reads one row per line instead of the WO's movements."""
+
+    __tablename__ = "line_usage"
+    __table_args__ = (
+        # covers the top-discrepancy query: lines closed in a window, by item
+        Index("ix_line_usage_closed_on", "closed_on", "item_id", "tool", "planned", "used"),
+    )
+
+    demand_line_id: int = Field(foreign_key="demand_line.id", primary_key=True)
+    wo_id: int = Field(foreign_key="work_order.id", index=True)
+    item_id: int = Field(foreign_key="item.id")
+    tool: bool = False  # tools come back by rule: never a deviation
+    planned: int  # thousandths
+    issued: int
+    returned: int
+    used: int  # written off to the WO
+    used_value: int  # cents
+    closed_on: date
+
+
+# the reports that read the ledger by time (returns, consumption pattern) pick movements of
+# one kind in a window; declared here, on the movement table, with the revision (0004)
+Index(
+    "ix_movement_kind_time",
+    Movement.kind,  # type: ignore[arg-type]
+    Movement.created_at,  # type: ignore[arg-type]
+    Movement.item_id,  # type: ignore[arg-type]
+    Movement.qty,  # type: ignore[arg-type]
+)

@@ -24,6 +24,7 @@ from models import (
     Budget,
     ContractorEntry,
     LabourEntry,
+    LineUsage,
     PurchaseOrder,
     TradeRate,
     User,
@@ -461,10 +462,13 @@ def contractors_of(session: Session, wo_number: str) -> list[ContractorBooking]:
 # --- downtime and estimate -------------------------------------------------------------------
 
 
-def _cost_row(session: Session, wo_id: int) -> WorkOrderCost:
-    row = session.get(WorkOrderCost, wo_id)
+def _cost_row(session: Session, work_order: WorkOrder) -> WorkOrderCost:
+    assert work_order.id is not None
+    row = session.get(WorkOrderCost, work_order.id)
     if row is None:
-        row = WorkOrderCost(wo_id=wo_id)
+        row = WorkOrderCost(
+            wo_id=work_order.id, asset_id=work_order.asset_id, wo_type=work_order.wo_type
+        )
         session.add(row)
     return row
 
@@ -476,7 +480,7 @@ def set_downtime(session: Session, actor: Actor, wo_number: str, hours: int) -> 
     if hours < 0:
         raise InvalidHours(f"downtime {format_qty(hours)} h cannot be below zero", hours)
     assert work_order.id is not None
-    row = _cost_row(session, work_order.id)
+    row = _cost_row(session, work_order)
     row.downtime_hours = hours
     session.flush()
     return row
@@ -489,7 +493,7 @@ def set_estimate(session: Session, actor: Actor, wo_number: str, hours: int) -> 
     if hours < 0:
         raise InvalidHours(f"estimate {format_qty(hours)} h cannot be below zero", hours)
     assert work_order.id is not None
-    row = _cost_row(session, work_order.id)
+    row = _cost_row(session, work_order)
     row.estimated_hours = hours
     session.flush()
     return row
@@ -685,16 +689,38 @@ def freeze_work_order_cost(
     """At closure: freeze parts + labour + contractor on the WO and add the total to its
     asset and every ancestor, once (a WO already frozen is left as it is)."""
     assert work_order.id is not None
-    row = _cost_row(session, work_order.id)
+    row = _cost_row(session, work_order)
     if row.total_cost is not None:
         return row
     hours, labour = _labour_totals(session, work_order.id)
     contractor = _contractor_total(session, work_order.id)
     closed = (work_order.closed_at or utcnow()).date()
+    lines = wip.position(session, work_order.id).lines
+    row.asset_id, row.wo_type = work_order.asset_id, work_order.wo_type
     row.parts_cost, row.labour_cost, row.labour_hours = parts_cost, labour, hours
     row.contractor_cost = contractor
     row.total_cost = parts_cost + labour + contractor
+    row.lines = len(lines)
+    row.lines_off_plan = sum(
+        1 for line in lines if line.item_kind != "tool" and line.written_off != line.planned
+    )
     row.closed_on, row.period = closed, closed.strftime("%Y-%m")
+    # what each line used against its plan, kept for the consumption report
+    for line in lines:
+        session.add(
+            LineUsage(
+                demand_line_id=line.line_id,
+                wo_id=work_order.id,
+                item_id=line.item_id,
+                tool=line.item_kind == "tool",
+                planned=line.planned,
+                issued=line.issued,
+                returned=line.returned,
+                used=line.written_off,
+                used_value=line.cost,
+                closed_on=closed,
+            )
+        )
     chain = ancestors(session, work_order.asset_id)
     have = set(
         session.execute(select(AssetCost.asset_id).where(AssetCost.asset_id.in_(chain))).scalars()  # type: ignore[attr-defined]

@@ -11,13 +11,15 @@ sequence (and so the rest of the plant) is unchanged.
 from __future__ import annotations
 
 import random
+import sqlite3
+import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select, update
 from sqlmodel import Session
 
 from data import demo_plant as plant
-from models import Asset, TradeRate, WorkOrder, WorkOrderCost
+from models import Asset, LineUsage, TradeRate, WorkOrder, WorkOrderCost
 from storeroom_tui import catalog, costs, ledger
 from storeroom_tui.gates import Status
 from storeroom_tui.permissions import Actor
@@ -155,6 +157,7 @@ def _add_costs(session: Session) -> None:
             .where(WorkOrderCost.wo_id == wo_id)
             .values(closed_on=day, period=day.strftime("%Y-%m"))
         )
+        session.execute(update(LineUsage).where(LineUsage.wo_id == wo_id).values(closed_on=day))
         session.execute(
             update(WorkOrder)
             .where(WorkOrder.id == wo_id)
@@ -187,3 +190,240 @@ def _add_costs(session: Session) -> None:
                 )
         for tag, *_ in plant.LINES[:3]:
             costs.set_budget(session, controller, "asset", tag, period, rng.randint(5, 40) * 10_000)
+
+
+# --- the large plant, in bulk ------------------------------------------------------------------
+
+CREW = 150  # technicians of the large plant who book labour (badges 7001...)
+_FIRST = ("Lena", "Omar", "Piotr", "Grace", "Kenji", "Sofia", "Yusuf", "Marta", "Ravi", "Eva")
+_LAST = ("Adler", "Bianchi", "Chen", "Dubois", "Eriksen", "Fischer", "Garcia", "Hughes")
+_OPEN = ("requested", "approved", "scheduled", "in_progress", "on_hold", "postponed")
+
+
+_NET = "CASE WHEN mv.kind = 'reversal' THEN -1 ELSE 1 END"
+_KIND = "coalesce(o.kind, mv.kind)"
+_LINE_USAGE = f"""
+INSERT INTO line_usage (demand_line_id, wo_id, item_id, tool, planned, issued, returned, used,
+                        used_value, closed_on)
+SELECT d.id, d.wo_id, d.item_id, i.kind = 'tool', d.planned_qty, coalesce(m.issued, 0),
+       coalesce(m.returned, 0), coalesce(m.used, 0), coalesce(m.used_value, 0), c.closed_on
+FROM demand_line d
+JOIN work_order_cost c ON c.wo_id = d.wo_id AND c.total_cost IS NOT NULL
+JOIN item i ON i.id = d.item_id
+LEFT JOIN (
+    SELECT mv.demand_line_id AS line_id,
+           sum(CASE WHEN {_KIND} = 'issue' THEN {_NET} * mv.qty ELSE 0 END) AS issued,
+           sum(CASE WHEN {_KIND} = 'return' THEN {_NET} * mv.qty ELSE 0 END) AS returned,
+           sum(CASE WHEN {_KIND} = 'writeoff' THEN {_NET} * mv.qty ELSE 0 END) AS used,
+           sum(CASE WHEN {_KIND} = 'writeoff'
+                    THEN {_NET} * ((mv.qty * mv.unit_cost + 500) / 1000) ELSE 0 END) AS used_value
+    FROM movement mv LEFT JOIN movement o ON o.id = mv.reverses_id
+    WHERE mv.demand_line_id IS NOT NULL
+    GROUP BY mv.demand_line_id
+) m ON m.line_id = d.id
+"""
+
+
+def _crew_member(
+    booked: dict[tuple[int, str], int], turn: int, day: str, hours: int
+) -> tuple[int, str]:
+    """The next crew member, from `turn` on, with `hours` free on `day`; on a day when the
+    whole crew is booked, the work is done the day after."""
+    while True:
+        for step in range(CREW):
+            who = (turn + step) % CREW
+            if booked.get((who, day), 0) + hours <= BUSY_DAY:
+                return who, day
+        day = (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+
+
+def bulk_costs(db: sqlite3.Connection, today: date, seed: int = 7) -> None:
+    """Costs of the large plant written straight into its file, as the services would have:
+    a crew that books the labour of every WO that was started (never over 10 h a day a
+    person), contractors on some breakdowns, downtime, estimates of the open work, each
+    closed WO's frozen cost and the roll-up to its asset and every ancestor, asset values
+    and three months of budgets. About 200,000 labour rows; a few seconds."""
+    rng = random.Random(f"costs:{seed}")
+    now = datetime.combine(today, time(6), UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+    def new_uuid() -> str:
+        return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+    db.executemany(
+        "INSERT INTO trade_rate (trade, rate, overtime_factor, updated_at) VALUES (?, ?, ?, ?)",
+        [(trade, rate, factor, now) for trade, rate, factor in RATES],
+    )
+    rates = {trade: (rate, factor) for trade, rate, factor in RATES}
+    db.executemany(
+        "INSERT INTO user_account (badge, name, role, active, created_at) VALUES (?, ?, ?, 1, ?)",
+        [
+            (str(7001 + n), f"{_FIRST[n % 10]} {_LAST[n // 10 % 8]}", "technician", now)
+            for n in range(CREW)
+        ],
+    )
+    crew = [
+        row[0]
+        for row in db.execute(
+            "SELECT id FROM user_account WHERE badge >= '7001' AND badge <= ? ORDER BY badge",
+            (str(7000 + CREW),),
+        )
+    ]
+    admin = db.execute("SELECT id FROM user_account WHERE badge = ?", (ADMIN_BADGE,)).fetchone()[0]
+
+    worked = db.execute(
+        "SELECT id, wo_type, actual_start FROM work_order WHERE actual_start IS NOT NULL "
+        "ORDER BY actual_start"
+    ).fetchall()
+    booked: dict[tuple[int, str], int] = {}
+    labour_rows, contractor_rows = [], []
+    labour = {}  # wo id -> (hours, cost)
+    contractor = {}  # wo id -> cost
+    downtime = {}  # wo id -> thousandths of an hour
+    turn = 0
+    for wo_id, wo_type, started in worked:
+        day = started[:10]
+        low, high = HOURS.get(wo_type, (4, 16))
+        trade = ("mechanical", "mechanical", "electrical", "instrument")[wo_id % 4]
+        rate, factor = rates[trade]
+        hours_total, cost_total = 0, 0
+        for _person in range(1 + (wo_id % 10 < 3)):
+            hours = rng.randint(low, high) * 250
+            who, day = _crew_member(booked, turn, day, hours)
+            turn = who + 1
+            booked[(who, day)] = booked.get((who, day), 0) + hours
+            overtime = wo_type == "EM" and rng.random() < 0.5
+            used = factor if overtime else MILLI
+            cost = costs.cost_of(hours, rate, used)
+            labour_rows.append(
+                (new_uuid(), "", wo_id, crew[who], trade, day, hours, rate, int(overtime),
+                 used, cost, crew[who], started)
+            )  # fmt: skip
+            hours_total, cost_total = hours_total + hours, cost_total + cost
+        labour[wo_id] = (hours_total, cost_total)
+        if wo_type in ("CM", "EM"):
+            downtime[wo_id] = rng.randint(2, 16 if wo_type == "EM" else 8) * 500
+            if rng.random() < 0.15:
+                if rng.random() < 0.5:
+                    c_hours, c_rate = rng.randint(2, 12) * 500, rng.choice((7_500, 8_900, 11_000))
+                    c_cost = costs.cost_of(c_hours, c_rate)
+                else:
+                    c_hours, c_rate, c_cost = None, None, rng.randint(15, 240) * 1_000
+                contractor_rows.append(
+                    (new_uuid(), "", wo_id, rng.choice(CONTRACTORS), day, c_hours, c_rate,
+                     c_cost, None, None, admin, started)
+                )  # fmt: skip
+                contractor[wo_id] = contractor.get(wo_id, 0) + c_cost
+    db.executemany(
+        "INSERT INTO labour_entry (uuid, terminal, wo_id, user_id, trade, work_date, hours, "
+        "rate, overtime, factor, cost, booked_by, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        labour_rows,
+    )
+    db.executemany(
+        "INSERT INTO contractor_entry (uuid, terminal, wo_id, vendor, work_date, hours, rate, "
+        "cost, po_number, description, booked_by, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        contractor_rows,
+    )
+
+    # one cost row per WO that was worked or waits: frozen figures for the closed ones
+    wos = db.execute(
+        "SELECT id, status, asset_id, parts_cost, closed_at, wo_type FROM work_order "
+        "WHERE actual_start IS NOT NULL OR status IN (" + ", ".join("?" * len(_OPEN)) + ")",
+        _OPEN,
+    ).fetchall()
+    cost_rows = []
+    own: dict[int, tuple[int, int]] = {}  # asset -> (cost, closed WOs)
+    for wo_id, status, asset_id, parts, closed_at, wo_type in wos:
+        hours, spent = labour.get(wo_id, (0, 0))
+        estimate = 0
+        if status in _OPEN:
+            low, high = HOURS.get(wo_type, (4, 16))
+            estimate = rng.randint(low, high) * 250
+        if status == "closed" and closed_at:
+            outside = contractor.get(wo_id, 0)
+            total = (parts or 0) + spent + outside
+            day = closed_at[:10]
+            cost_rows.append(
+                (wo_id, asset_id, wo_type, downtime.get(wo_id, 0), estimate, parts or 0, spent,
+                 hours, outside, total, 0, 0, day, day[:7])
+            )  # fmt: skip
+            mine = own.get(asset_id, (0, 0))
+            own[asset_id] = (mine[0] + total, mine[1] + 1)
+        else:
+            cost_rows.append(
+                (wo_id, asset_id, wo_type, downtime.get(wo_id, 0), estimate, None, None, None,
+                 None, None, None, None, None, None)
+            )  # fmt: skip
+    db.executemany(
+        "INSERT INTO work_order_cost (wo_id, asset_id, wo_type, downtime_hours, "
+        "estimated_hours, parts_cost, labour_cost, labour_hours, contractor_cost, total_cost, "
+        "lines, lines_off_plan, closed_on, period) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        cost_rows,
+    )
+    # each closed WO's lines, used against planned, as closing keeps them (from the ledger:
+    # a reversal counts as its original's kind with the opposite sign)
+    db.execute(_LINE_USAGE)
+    db.execute(
+        "UPDATE work_order_cost SET lines = agg.n, lines_off_plan = agg.off FROM ("
+        "SELECT wo_id, count(*) AS n, sum(CASE WHEN NOT tool AND used != planned THEN 1 "
+        "ELSE 0 END) AS off FROM line_usage GROUP BY wo_id) AS agg "
+        "WHERE agg.wo_id = work_order_cost.wo_id"
+    )
+
+    # the roll-up, and what each asset is worth and costs standing still
+    assets = db.execute("SELECT id, parent_id, criticality FROM asset").fetchall()
+    parent = {asset_id: parent_id for asset_id, parent_id, _ in assets}
+    has_children = {parent_id for _, parent_id, _ in assets if parent_id is not None}
+    lifetime: dict[int, list[int]] = {}
+    for asset_id, (spent, count) in own.items():
+        seen: set[int] = set()
+        current: int | None = asset_id
+        while current is not None and current not in seen:
+            seen.add(current)
+            entry = lifetime.setdefault(current, [0, 0])
+            entry[0] += spent
+            entry[1] += count
+            current = parent.get(current)
+    rows = []
+    for asset_id, _parent, criticality in assets:
+        life, count = lifetime.get(asset_id, [0, 0])
+        machine = asset_id not in has_children
+        value = rng.randint(8, 120) * 100_000 * (2 if criticality == 1 else 1) if machine else None
+        per_hour = {1: 150_000, 2: 60_000, 3: 20_000}.get(criticality, 10_000) if machine else 0
+        rows.append((asset_id, value, per_hour, life, own.get(asset_id, (0, 0))[0], count))
+    db.executemany(
+        "INSERT INTO asset_cost (asset_id, replacement_value, downtime_cost_per_hour, "
+        "lifetime_cost, own_cost, work_orders) VALUES (?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+
+    # budgets: the last three months, per site and cost centre, near what was spent
+    first = today.replace(day=1)
+    periods = [first.strftime("%Y-%m")]
+    for _ in range(2):
+        first = (first - timedelta(days=1)).replace(day=1)
+        periods.append(first.strftime("%Y-%m"))
+    marks = ", ".join("?" * len(periods))
+    budgets = []
+    for period, centre, spent in db.execute(
+        "SELECT c.period, a.cost_centre, sum(c.total_cost) FROM work_order_cost c "
+        "JOIN work_order w ON w.id = c.wo_id JOIN asset a ON a.id = w.asset_id "
+        f"WHERE c.period IN ({marks}) GROUP BY c.period, a.cost_centre",
+        periods,
+    ).fetchall():
+        if centre:
+            amount = int(spent or 0) * rng.randint(80, 125) // 100
+            budgets.append(("cost_centre", centre, period, max(amount, 50_000), now))
+    site = db.execute("SELECT tag FROM asset WHERE parent_id IS NULL ORDER BY id").fetchone()[0]
+    for period, spent in db.execute(
+        f"SELECT period, sum(total_cost) FROM work_order_cost WHERE period IN ({marks}) "
+        "GROUP BY period",
+        periods,
+    ).fetchall():
+        budgets.append(("site", site, period, int(spent or 0) * 105 // 100, now))
+    db.executemany(
+        "INSERT INTO budget (scope, key, period, amount, updated_at) VALUES (?, ?, ?, ?, ?)",
+        budgets,
+    )

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 
 from data import demo_plant as plant
 from models.search import WORK_ORDER_SEARCH
-from storeroom_tui import ledger
+from storeroom_tui import demo_costs, ledger
 from storeroom_tui.catalog import bin_barcode
 from storeroom_tui.db import database_url, sqlite_path
 from storeroom_tui.demo import (
@@ -366,6 +366,7 @@ class _Bulk:
             self._post_movements()
             self._begin("writing work orders")
             self._write_work_orders()
+            demo_costs.bulk_costs(db, self.today)  # labour, contractors, frozen costs, budgets
             db.execute("COMMIT")
             self._begin("building indexes")
             for number, (_, sql) in enumerate(indexes):

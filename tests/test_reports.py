@@ -163,10 +163,10 @@ def test_consumption_by_work_order_and_the_top_discrepancies(cp):
     report = cp.store.read(consumption.consumption)
     closed_on = today().isoformat()
     assert report.table("work_orders").rows == [
-        # WO, asset, type, closed, lines, lines off plan, used value, frozen parts cost
-        (wo["WO-3"], "MIX-1", "CM", closed_on, 1, 0, 10_000, 10_000),
-        (wo["WO-1"], "MIX-1", "EM", closed_on, 2, 1, 1_000, 1_000),
-        (wo["WO-2"], "PUMP-2", "PM", closed_on, 1, 0, 300, 300),
+        # WO, asset, type, closed, lines, lines off plan, parts used (the frozen cost)
+        (wo["WO-3"], "MIX-1", "CM", closed_on, 1, 0, 10_000),
+        (wo["WO-1"], "MIX-1", "EM", closed_on, 2, 1, 1_000),
+        (wo["WO-2"], "PUMP-2", "PM", closed_on, 1, 0, 300),
     ]
     assert report.table("discrepancies").rows == [
         ("SEAL", "Shaft seal", "EA", 1, 1_000, 0, -1_000, 1_000, 150),

@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import and_, func, or_, select
 from sqlmodel import Session
 
-from models import Asset, AssetCost, WorkOrder, WorkOrderCost
+from models import Asset, AssetCost, WorkOrderCost
 from storeroom_tui.costs import cost_of
 from storeroom_tui.reports.common import (
     Chart,
@@ -50,7 +50,7 @@ def asset_cost(
     tree = subtree(session, asset) if asset else None
     per_asset = (
         select(
-            WorkOrder.asset_id.label("asset_id"),
+            cost.asset_id.label("asset_id"),
             func.count().label("wos"),
             func.sum(cost.parts_cost).label("parts"),
             func.sum(cost.labour_cost).label("labour"),
@@ -58,9 +58,8 @@ def asset_cost(
             func.sum(cost.total_cost).label("total"),
             func.sum(cost.downtime_hours).label("downtime"),
         )
-        .join(WorkOrder, WorkOrder.id == cost.wo_id)
         .where(in_window)
-        .group_by(WorkOrder.asset_id)
+        .group_by(cost.asset_id)
         .subquery()
     )
     query = (
@@ -150,13 +149,12 @@ def asset_cost(
             func.sum(cost.downtime_hours * func.coalesce(AssetCost.downtime_cost_per_hour, 0)),
             func.count(),
         )
-        .join(WorkOrder, WorkOrder.id == cost.wo_id)
-        .outerjoin(AssetCost, AssetCost.asset_id == WorkOrder.asset_id)
+        .outerjoin(AssetCost, AssetCost.asset_id == cost.asset_id)
         .where(in_window)
         .group_by(cost.period)
     )
     if tree is not None:
-        by_month = by_month.where(WorkOrder.asset_id.in_(select(tree.c.id)))
+        by_month = by_month.where(cost.asset_id.in_(select(tree.c.id)))
     found = {
         period: (i(p), i(lab), i(con), i(tot), cost_of(i(down), 1), i(n))
         for period, p, lab, con, tot, down, n in session.execute(by_month)

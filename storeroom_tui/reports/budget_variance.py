@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from models import Asset, Budget, WorkOrder, WorkOrderCost
+from models import Asset, Budget, WorkOrderCost
 from storeroom_tui import costs, ledger
 from storeroom_tui.errors import InvalidValue, UnknownPeriod
 from storeroom_tui.reports.common import Chart, Figure, Kind, Report, Table, columns, i, ratio
@@ -48,8 +48,7 @@ def budget_variance(
         )
         for root, spent in session.execute(
             select(tree.c.root, func.sum(cost.total_cost))
-            .join(WorkOrder, WorkOrder.asset_id == tree.c.id)
-            .join(cost, cost.wo_id == WorkOrder.id)
+            .join(cost, cost.asset_id == tree.c.id)
             .where(cost.period == month)
             .group_by(tree.c.root)
         ):
@@ -58,8 +57,7 @@ def budget_variance(
     if centres:
         for centre, spent in session.execute(
             select(Asset.cost_centre, func.sum(cost.total_cost))
-            .join(WorkOrder, WorkOrder.asset_id == Asset.id)
-            .join(cost, cost.wo_id == WorkOrder.id)
+            .join(cost, cost.asset_id == Asset.id)
             .where(cost.period == month, Asset.cost_centre.in_(centres))  # type: ignore[union-attr]
             .group_by(Asset.cost_centre)
         ):

@@ -14,7 +14,17 @@ from datetime import date
 from sqlalchemy import and_, case, func, select
 from sqlmodel import Session
 
-from models import Asset, DemandLine, Item, Lot, Movement, Serial, WorkOrder, WorkOrderCost
+from models import (
+    Asset,
+    DemandLine,
+    Item,
+    LineUsage,
+    Lot,
+    Movement,
+    Serial,
+    WorkOrder,
+    WorkOrderCost,
+)
 from storeroom_tui import catalog
 from storeroom_tui.quantities import MILLI
 from storeroom_tui.reports.common import (
@@ -98,45 +108,43 @@ def consumption(
     deviation = func.coalesce(per_line.c.used, 0) - DemandLine.planned_qty
     tool = Item.kind == "tool"
     if chosen is None:
-        # per WO: lines, deviations, values (the line query, grouped again by WO)
-        lines_sq = line_query.join(cost, cost.wo_id == DemandLine.wo_id).where(in_window).subquery()
-        cols = list(lines_sq.c)
-        wo_id, planned_c, used_c, value_c, kind_c = cols[0], cols[6], cols[9], cols[10], cols[5]
+        # per WO: read from the cost and line counts frozen at closure, largest first
+        largest = (
+            select(
+                cost.wo_id,
+                cost.asset_id,
+                cost.wo_type,
+                cost.closed_on,
+                cost.lines,
+                cost.lines_off_plan,
+                cost.parts_cost,
+            )
+            .where(in_window)
+            .order_by(cost.parts_cost.desc(), cost.wo_id)  # type: ignore[union-attr]
+            .limit(WO_LIMIT)
+            .subquery()
+        )
         per_wo = (
             select(
                 WorkOrder.number,
                 Asset.tag,
-                WorkOrder.wo_type,
-                cost.closed_on,
-                func.count(),
-                func.sum(case((and_(kind_c != "tool", used_c != planned_c), 1), else_=0)),
-                func.sum(value_c),
-                cost.parts_cost,
+                largest.c.wo_type,
+                largest.c.closed_on,
+                largest.c.lines,
+                largest.c.lines_off_plan,
+                largest.c.parts_cost,
             )
-            .select_from(lines_sq)
-            .join(WorkOrder, WorkOrder.id == wo_id)
-            .join(Asset, Asset.id == WorkOrder.asset_id)
-            .join(cost, cost.wo_id == WorkOrder.id)
-            .group_by(
-                WorkOrder.number, Asset.tag, WorkOrder.wo_type, cost.closed_on, cost.parts_cost
-            )
-            .order_by(func.sum(value_c).desc(), WorkOrder.number)
+            .select_from(largest)
+            .join(WorkOrder, WorkOrder.id == largest.c.wo_id)
+            .join(Asset, Asset.id == largest.c.asset_id)
+            .order_by(largest.c.parts_cost.desc(), WorkOrder.number)
         )
         total_wos = session.execute(
             select(func.count()).select_from(cost).where(in_window)
         ).scalar_one()
         rows = [
-            (
-                number,
-                tag,
-                t,
-                closed.isoformat() if closed else None,
-                i(n),
-                i(dev),
-                (i(v) + MILLI // 2) // MILLI,
-                parts,
-            )
-            for number, tag, t, closed, n, dev, v, parts in session.execute(per_wo.limit(WO_LIMIT))
+            (number, tag, t, closed.isoformat() if closed else None, i(n), i(dev), i(parts))
+            for number, tag, t, closed, n, dev, parts in session.execute(per_wo)
         ]
         tables.append(
             Table(
@@ -149,11 +157,10 @@ def consumption(
                     ("closed_on", "Closed", Kind.DATE),
                     ("lines", "Lines", Kind.INT),
                     ("deviations", "Lines off plan", Kind.INT),
-                    ("used_value", "Used value", Kind.MONEY),
-                    ("parts_cost", "Parts cost (frozen)", Kind.MONEY),
+                    ("parts_cost", "Parts used (frozen cost)", Kind.MONEY),
                 ),
                 rows,
-                Chart("bar", "wo", ("used_value",), "Largest consumers"),
+                Chart("bar", "wo", ("parts_cost",), "Largest consumers"),
                 f"{min(int(total_wos), WO_LIMIT)} of {int(total_wos)} WOs closed in the window, "
                 "largest first; --wo WO drills down to lines, lots and serials",
             )
@@ -244,33 +251,63 @@ def consumption(
         )
 
     # top items by discrepancy: the sum over lines of |used - planned|, tools left out
-    scope = (
-        DemandLine.wo_id.in_(select(cost.wo_id).where(in_window))  # type: ignore[attr-defined]
-        if chosen is None
-        else DemandLine.wo_id == chosen.id
-    )
-    discrepancy = func.sum(func.abs(deviation))
-    top_query = (
-        select(
-            Item.part_number,
-            Item.description,
-            Item.uom,
-            func.count(),
-            func.sum(DemandLine.planned_qty),
-            func.sum(func.coalesce(per_line.c.used, 0)),
-            func.sum(deviation),
-            discrepancy,
-            Item.avg_cost,
+    if chosen is None:
+        usage = LineUsage
+        gap = func.abs(usage.used - usage.planned)
+        by_item = (
+            select(
+                usage.item_id.label("item_id"),
+                func.count().label("lines"),
+                func.sum(usage.planned).label("planned"),
+                func.sum(usage.used).label("used"),
+                func.sum(usage.used - usage.planned).label("net"),
+                func.sum(gap).label("discrepancy"),
+            )
+            .where(usage.closed_on >= start, usage.closed_on <= end, usage.tool.is_(False))  # type: ignore[operator,attr-defined]
+            .group_by(usage.item_id)
+            .having(func.sum(gap) > 0)
+            .order_by(func.sum(gap).desc(), usage.item_id)
+            .limit(top)
+            .subquery()
         )
-        .select_from(DemandLine)
-        .join(Item, Item.id == DemandLine.item_id)
-        .outerjoin(per_line, per_line.c.line_id == DemandLine.id)
-        .where(scope, ~tool)
-        .group_by(Item.id, Item.part_number, Item.description, Item.uom, Item.avg_cost)
-        .having(discrepancy > 0)
-        .order_by(discrepancy.desc(), Item.part_number)
-        .limit(top)
-    )
+        top_query = (
+            select(
+                Item.part_number,
+                Item.description,
+                Item.uom,
+                by_item.c.lines,
+                by_item.c.planned,
+                by_item.c.used,
+                by_item.c.net,
+                by_item.c.discrepancy,
+                Item.avg_cost,
+            )
+            .join(Item, Item.id == by_item.c.item_id)
+            .order_by(by_item.c.discrepancy.desc(), Item.part_number)
+        )
+    else:
+        discrepancy = func.sum(func.abs(deviation))
+        top_query = (
+            select(
+                Item.part_number,
+                Item.description,
+                Item.uom,
+                func.count(),
+                func.sum(DemandLine.planned_qty),
+                func.sum(func.coalesce(per_line.c.used, 0)),
+                func.sum(deviation),
+                discrepancy,
+                Item.avg_cost,
+            )
+            .select_from(DemandLine)
+            .join(Item, Item.id == DemandLine.item_id)
+            .outerjoin(per_line, per_line.c.line_id == DemandLine.id)
+            .where(DemandLine.wo_id == chosen.id, ~tool)
+            .group_by(Item.id, Item.part_number, Item.description, Item.uom, Item.avg_cost)
+            .having(discrepancy > 0)
+            .order_by(discrepancy.desc(), Item.part_number)
+            .limit(top)
+        )
     top_rows = [
         (part, desc, uom, i(n), i(p), i(u), i(d), i(a), (i(a) * i(avg) + MILLI // 2) // MILLI)
         for part, desc, uom, n, p, u, d, a, avg in session.execute(top_query)

@@ -7,8 +7,8 @@ Definitions (for the window, over WOs closed in it unless said otherwise):
 - a failure is a reactive WO (CM, EM);
 - MTTR = downtime hours of the failures / failures;
 - MTBF = (hours in the window - those downtime hours) / failures;
-- first-time fix = share of failures not followed by another failure of the same asset
-  within 30 days of their closing;
+- first-time fix = share of failures whose asset's next failure (the next reactive WO
+  raised on it) came more than 30 days after their closing, or not at all;
 - completion time = average days from a WO's creation to its closing;
 - backlog = WOs not yet completed (requested ... in progress, on hold, postponed) today,
   by age since creation, with their estimated hours.
@@ -18,8 +18,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import case, exists, func, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import and_, case, func, select
 from sqlmodel import Session
 
 from models import Asset, AssetCost, LabourEntry, User, WorkOrder, WorkOrderCost
@@ -67,8 +66,8 @@ def kpi(
     tree = subtree(session, asset) if asset else None
     closed_in = [cost.closed_on >= start, cost.closed_on <= end]  # type: ignore[operator]
     if tree is not None:
-        closed_in.append(WorkOrder.asset_id.in_(select(tree.c.id)))  # type: ignore[attr-defined]
-    reactive = WorkOrder.wo_type.in_(REACTIVE_TYPES)  # type: ignore[attr-defined]
+        closed_in.append(cost.asset_id.in_(select(tree.c.id)))  # type: ignore[attr-defined]
+    reactive = cost.wo_type.in_(REACTIVE_TYPES)  # type: ignore[attr-defined]
     window_hours = ((end - start).days + 1) * 24 * MILLI
 
     # --- MTTR / MTBF per asset ------------------------------------------------------------------
@@ -81,8 +80,7 @@ def kpi(
             func.coalesce(AssetCost.downtime_cost_per_hour, 0),
         )
         .select_from(cost)
-        .join(WorkOrder, WorkOrder.id == cost.wo_id)
-        .join(Asset, Asset.id == WorkOrder.asset_id)
+        .join(Asset, Asset.id == cost.asset_id)
         .outerjoin(AssetCost, AssetCost.asset_id == Asset.id)
         .where(*closed_in, reactive)
         .group_by(Asset.id, Asset.tag, Asset.name, AssetCost.downtime_cost_per_hour)
@@ -105,22 +103,25 @@ def kpi(
     failures = sum(r[2] for r in asset_rows)
     downtime = sum(r[3] for r in asset_rows)
 
-    # --- first-time fix: no later failure of the same asset within 30 days of closing -----
-    later = aliased(WorkOrder, name="later")
-    gap = days_between(session, WorkOrder.closed_at, later.created_at)
-    refailed = exists(
-        select(later.id).where(
-            later.asset_id == WorkOrder.asset_id,
-            later.id != WorkOrder.id,
-            later.wo_type.in_(REACTIVE_TYPES),  # type: ignore[attr-defined]
-            gap > 0,
-            gap <= REFAILURE_DAYS,
+    # --- first-time fix: the asset's next failure came more than 30 days after closing -----
+    # (the next failure by creation, over every reactive WO: one window-function pass)
+    following = (
+        select(
+            WorkOrder.id.label("id"),
+            func.lead(WorkOrder.created_at)
+            .over(partition_by=WorkOrder.asset_id, order_by=(WorkOrder.created_at, WorkOrder.id))
+            .label("next_failure"),
         )
+        .where(WorkOrder.wo_type.in_(REACTIVE_TYPES))  # type: ignore[attr-defined]
+        .subquery()
     )
+    gap = days_between(session, WorkOrder.closed_at, following.c.next_failure)
+    refailed = and_(following.c.next_failure.is_not(None), gap <= REFAILURE_DAYS)
     fixed, attempts = session.execute(
         select(func.sum(case((refailed, 0), else_=1)), func.count())
         .select_from(cost)
         .join(WorkOrder, WorkOrder.id == cost.wo_id)
+        .join(following, following.c.id == cost.wo_id)
         .where(*closed_in, reactive)
     ).one()
 
@@ -166,10 +167,9 @@ def kpi(
                 func.sum(LabourEntry.hours),
                 func.sum(LabourEntry.cost),
             )
-            .select_from(LabourEntry)
+            .select_from(cost)
+            .join(LabourEntry, LabourEntry.wo_id == cost.wo_id)
             .join(User, User.id == LabourEntry.user_id)
-            .join(cost, cost.wo_id == LabourEntry.wo_id)
-            .join(WorkOrder, WorkOrder.id == LabourEntry.wo_id)
             .where(*closed_in)
             .group_by(User.id, User.name, User.badge)
             .order_by(func.sum(LabourEntry.cost).desc(), User.name)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_CEILING, Decimal
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, select, true
 from sqlmodel import Session
 
 from models import Item, Movement
@@ -109,8 +109,12 @@ def mro_pattern(
                 Item.lead_time_days,
                 Item.min_qty,
                 Item.max_qty,
-            ).where(Item.id.in_(list(per_item) or [0]))  # type: ignore[union-attr]
+            ).where(
+                # a long IN list is slower than all items (and has a length limit)
+                Item.id.in_(list(per_item) or [0]) if len(per_item) <= 1000 else true()  # type: ignore[union-attr]
+            )
         )
+        if row[0] in per_item
     }
     rows = []
     for item_id, by_month in per_item.items():

@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import and_, case, func, select
 from sqlmodel import Session
 
-from models import LabourEntry, WorkOrder, WorkOrderCost
+from models import LabourEntry, WorkOrderCost
 from storeroom_tui.costs import PLANNED_TYPES
 from storeroom_tui.reports.common import (
     Chart,
@@ -43,12 +43,12 @@ def planned_reactive(
     where = [cost.closed_on >= start, cost.closed_on <= end]  # type: ignore[operator]
     if asset:
         tree = subtree(session, asset)
-        where.append(WorkOrder.asset_id.in_(select(tree.c.id)))  # type: ignore[attr-defined]
+        where.append(cost.asset_id.in_(select(tree.c.id)))  # type: ignore[attr-defined]
     by_type = {
         wo_type: (i(n), i(hours), i(labour), i(parts), i(contractor), i(total), i(down))
         for wo_type, n, hours, labour, parts, contractor, total, down in session.execute(
             select(
-                WorkOrder.wo_type,
+                cost.wo_type,
                 func.count(),
                 func.sum(cost.labour_hours),
                 func.sum(cost.labour_cost),
@@ -57,23 +57,22 @@ def planned_reactive(
                 func.sum(cost.total_cost),
                 func.sum(cost.downtime_hours),
             )
-            .join(WorkOrder, WorkOrder.id == cost.wo_id)
             .where(and_(*where))
-            .group_by(WorkOrder.wo_type)
+            .group_by(cost.wo_type)
         )
     }
     overtime = {
         wo_type: (i(hours), i(spent))
         for wo_type, hours, spent in session.execute(
             select(
-                WorkOrder.wo_type,
+                cost.wo_type,
                 func.sum(case((LabourEntry.overtime, LabourEntry.hours), else_=0)),
                 func.sum(case((LabourEntry.overtime, LabourEntry.cost), else_=0)),
             )
-            .join(WorkOrder, WorkOrder.id == LabourEntry.wo_id)
-            .join(cost, cost.wo_id == LabourEntry.wo_id)
-            .where(and_(*where))
-            .group_by(WorkOrder.wo_type)
+            .select_from(cost)
+            .join(LabourEntry, LabourEntry.wo_id == cost.wo_id)
+            .where(and_(*where), LabourEntry.overtime)
+            .group_by(cost.wo_type)
         )
     }
     rows = []

@@ -57,30 +57,38 @@ def returns(session: Session, start: date | None = None, end: date | None = None
     # days from each (unreversed) return back to the issue it settles
     lag = days_between(session, issue.created_at, Movement.created_at)
 
-    def grouped(key, label, joins):  # noqa: ANN001, ANN202 - SQL building
+    def grouped(key, label, joins, name_of):  # noqa: ANN001, ANN202 - SQL building
+        # grouped by an id first (the movement's kind-and-time index picks the rows), named
+        # after: the join to names runs over the groups, not over every movement
         counts = (
-            select(key, issued, returned)
+            select(key.label("key"), issued.label("issued"), returned.label("returned"))
             .select_from(Movement)
             .outerjoin(original, original.id == Movement.reverses_id)
-            .where(in_window, kind.in_(("issue", "return")))
+            .where(
+                in_window,
+                Movement.kind.in_(("issue", "return", "reversal")),  # type: ignore[attr-defined]
+                kind.in_(("issue", "return")),
+            )
             .group_by(key)
         )
         lags = (
-            select(key, func.avg(lag), func.count())
+            select(key.label("key"), func.avg(lag).label("lag"))
             .select_from(Movement)
             .join(issue, issue.id == Movement.related_id)
             .where(in_window, Movement.kind == "return")
             .group_by(key)
         )
         for target, onclause in joins:
-            counts = counts.outerjoin(target, onclause)
-            lags = lags.outerjoin(target, onclause)
-        found: dict[object, list[int | None]] = {}
-        for name, iss, ret in session.execute(counts):
-            found[name] = [i(iss), i(ret), None]
-        for name, average, _n in session.execute(lags):
+            counts = counts.join(target, onclause)
+            lags = lags.join(target, onclause)
+        by_id: dict[object, list[int | None]] = {}
+        for key_id, iss, ret in session.execute(counts):
+            by_id[key_id] = [i(iss), i(ret), None]
+        for key_id, average in session.execute(lags):
             days = int(round(float(average or 0) * MILLI))
-            found.setdefault(name, [0, 0, None])[2] = days
+            by_id.setdefault(key_id, [0, 0, None])[2] = days
+        names = name_of([k for k in by_id if k is not None])
+        found = {names.get(k, k): figures for k, figures in by_id.items()}
         rows = [
             (name if name is not None else "(none)", iss, ret, ratio(ret, iss), avg)
             for name, (iss, ret, avg) in found.items()
@@ -102,15 +110,25 @@ def returns(session: Session, start: date | None = None, end: date | None = None
             f"{min(len(rows), ROW_LIMIT)} of {len(rows)}, highest return rate first",
         )
 
+    def parts(ids: list[int]) -> dict[object, str]:
+        query = select(Item.id, Item.part_number)
+        if len(ids) <= 1000:  # else all of them: cheaper than a long IN list, and no limit
+            query = query.where(Item.id.in_(ids or [0]))  # type: ignore[union-attr]
+        return dict(session.execute(query).all())
+
+    def people(ids: list[int]) -> dict[object, str]:
+        return dict(
+            session.execute(select(User.id, User.name).where(User.id.in_(ids or [0]))).all()
+        )  # type: ignore[union-attr]
+
     (total_issued, total_returned), by_item = grouped(
-        Item.part_number,
-        ("items", "Returns by item", "part", "Part"),
-        [(Item, Item.id == Movement.item_id)],
+        Movement.item_id, ("items", "Returns by item", "part", "Part"), [], parts
     )
     _totals, by_technician = grouped(
-        User.name,
+        WorkOrder.assignee_id,
         ("technicians", "Returns by technician (WO assignee)", "technician", "Technician"),
-        [(WorkOrder, WorkOrder.id == Movement.wo_id), (User, User.id == WorkOrder.assignee_id)],
+        [(WorkOrder, WorkOrder.id == Movement.wo_id)],
+        people,
     )
 
     quarantine = catalog.virtual_location(session, LocationKind.QUARANTINE)

@@ -102,6 +102,8 @@ def upgrade() -> None:
     op.create_table(
         "work_order_cost",
         sa.Column("wo_id", sa.Integer(), nullable=False),
+        sa.Column("asset_id", sa.Integer(), nullable=False),
+        sa.Column("wo_type", sa.String(length=8), nullable=False),
         sa.Column("downtime_hours", sa.Integer(), nullable=False),
         sa.Column("estimated_hours", sa.Integer(), nullable=False),
         sa.Column("parts_cost", sa.Integer(), nullable=True),
@@ -109,15 +111,33 @@ def upgrade() -> None:
         sa.Column("labour_hours", sa.Integer(), nullable=True),
         sa.Column("contractor_cost", sa.Integer(), nullable=True),
         sa.Column("total_cost", sa.Integer(), nullable=True),
+        sa.Column("lines", sa.Integer(), nullable=True),
+        sa.Column("lines_off_plan", sa.Integer(), nullable=True),
         sa.Column("closed_on", sa.Date(), nullable=True),
         sa.Column("period", sa.String(length=7), nullable=True),
         sa.PrimaryKeyConstraint("wo_id"),
         sa.CheckConstraint("downtime_hours >= 0", name="ck_wo_cost_downtime"),
         sa.CheckConstraint("estimated_hours >= 0", name="ck_wo_cost_estimate"),
         sa.ForeignKeyConstraint(["wo_id"], ["work_order.id"]),
+        sa.ForeignKeyConstraint(["asset_id"], ["asset.id"]),
     )
     op.create_index("ix_wo_cost_period", "work_order_cost", ["period"], unique=False)
-    op.create_index("ix_wo_cost_closed_on", "work_order_cost", ["closed_on"], unique=False)
+    op.create_index(
+        "ix_wo_cost_closed_on",
+        "work_order_cost",
+        [
+            "closed_on",
+            "asset_id",
+            "wo_type",
+            "total_cost",
+            "parts_cost",
+            "labour_cost",
+            "labour_hours",
+            "contractor_cost",
+            "downtime_hours",
+        ],
+        unique=False,
+    )
     op.create_table(
         "asset_cost",
         sa.Column("asset_id", sa.Integer(), nullable=False),
@@ -133,9 +153,43 @@ def upgrade() -> None:
         sa.CheckConstraint("downtime_cost_per_hour >= 0", name="ck_asset_cost_downtime"),
         sa.ForeignKeyConstraint(["asset_id"], ["asset.id"]),
     )
+    op.create_table(
+        "line_usage",
+        sa.Column("demand_line_id", sa.Integer(), nullable=False),
+        sa.Column("wo_id", sa.Integer(), nullable=False),
+        sa.Column("item_id", sa.Integer(), nullable=False),
+        sa.Column("tool", sa.Boolean(), nullable=False),
+        sa.Column("planned", sa.Integer(), nullable=False),
+        sa.Column("issued", sa.Integer(), nullable=False),
+        sa.Column("returned", sa.Integer(), nullable=False),
+        sa.Column("used", sa.Integer(), nullable=False),
+        sa.Column("used_value", sa.Integer(), nullable=False),
+        sa.Column("closed_on", sa.Date(), nullable=False),
+        sa.PrimaryKeyConstraint("demand_line_id"),
+        sa.ForeignKeyConstraint(["demand_line_id"], ["demand_line.id"]),
+        sa.ForeignKeyConstraint(["wo_id"], ["work_order.id"]),
+        sa.ForeignKeyConstraint(["item_id"], ["item.id"]),
+    )
+    op.create_index(op.f("ix_line_usage_wo_id"), "line_usage", ["wo_id"], unique=False)
+    op.create_index(
+        "ix_line_usage_closed_on",
+        "line_usage",
+        ["closed_on", "item_id", "tool", "planned", "used"],
+        unique=False,
+    )
+    op.create_index(
+        "ix_movement_kind_time",
+        "movement",
+        ["kind", "created_at", "item_id", "qty"],
+        unique=False,
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_movement_kind_time", table_name="movement")
+    op.drop_index("ix_line_usage_closed_on", table_name="line_usage")
+    op.drop_index(op.f("ix_line_usage_wo_id"), table_name="line_usage")
+    op.drop_table("line_usage")
     op.drop_table("asset_cost")
     op.drop_index("ix_wo_cost_closed_on", table_name="work_order_cost")
     op.drop_index("ix_wo_cost_period", table_name="work_order_cost")
