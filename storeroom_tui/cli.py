@@ -25,6 +25,7 @@ from storeroom_tui.quantities import (
     format_money,
     format_qty,
     money_json,
+    parse_count,
     parse_money,
     parse_qty,
     qty_json,
@@ -352,6 +353,34 @@ def receive(
         _key(key),
     )
     _posted(posting)
+
+
+@app.command("count")
+@refusals
+def count_command(
+    part: str,
+    bin_code: Annotated[str, typer.Argument(metavar="BIN")],
+    counted: Annotated[str, typer.Argument(metavar="COUNTED")],
+    lot: Annotated[str | None, typer.Option("--lot")] = None,
+    reason: Annotated[str | None, typer.Option("--reason")] = None,
+    key: Annotated[str | None, typer.Option("--key", help="Idempotency key (UUID).")] = None,
+) -> None:
+    """Post a counted quantity: the difference goes to or from ADJUSTMENT."""
+    from storeroom_tui import counting
+
+    result = _actor_store().write(
+        counting.count_adjust, part, bin_code, parse_count(counted), lot, _key(key), reason
+    )
+    payload = {
+        "part": result.part,
+        "bin": result.bin,
+        "lot": result.lot,
+        "counted": qty_json(result.counted),
+        "on_hand_before": qty_json(result.on_hand),
+        "difference": qty_json(result.difference),
+        "posting": _posting_json(result.posting) if result.posting else None,
+    }
+    emit(payload, f"[{'green' if result.posting else 'default'}]{result.describe()}[/]")
 
 
 @app.command("issue")

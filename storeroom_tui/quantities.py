@@ -25,6 +25,22 @@ def parse_qty(text: str | int | Decimal) -> int:
     Read from the text itself (no float, no Decimal context), so nothing is rounded.
     """
     raw = str(text).strip()
+    milli = _signed_milli(raw)
+    if milli <= 0:
+        raise InvalidQuantity(f"quantity {raw!r} must be greater than zero", raw)
+    return milli
+
+
+def parse_count(text: str | int | Decimal) -> int:
+    """A counted quantity: as `parse_qty`, but an empty bin counts 0."""
+    raw = str(text).strip()
+    milli = _signed_milli(raw)
+    if milli < 0:
+        raise InvalidQuantity(f"counted quantity {raw!r} cannot be negative", raw)
+    return milli
+
+
+def _signed_milli(raw: str) -> int:
     match = _DECIMAL.fullmatch(raw)
     if match is None:
         raise InvalidQuantity(f"quantity {raw!r} is not a number", raw)
@@ -34,9 +50,7 @@ def parse_qty(text: str | int | Decimal) -> int:
             f"quantity {raw!r} has more than 3 decimals; the smallest step is 0.001", raw
         )
     milli = int(whole) * MILLI + int(fraction.ljust(3, "0"))
-    if sign == "-" or milli == 0:
-        raise InvalidQuantity(f"quantity {raw!r} must be greater than zero", raw)
-    return milli
+    return -milli if sign == "-" else milli
 
 
 def qty_decimal(milli: int) -> Decimal:
