@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Label, Static
 
-from screens.base import StoreroomScreen
+from screens.costing import CostedScreen, CostLine
 from screens.dialogs import ConfirmDialog, ReasonDialog
 from screens.widgets import MessageLine, ModeBar, StoreroomFooter
 from storeroom_tui import receiving
@@ -78,7 +78,7 @@ def qty(milli: int) -> str:
     return format_qty(milli) if milli else ""
 
 
-class WorkOrderScreen(StoreroomScreen):
+class WorkOrderScreen(CostedScreen):
     CSS_PATH = "workorder.tcss"
     # the footer shows only what the gates and the role allow now (check_action)
     BINDINGS = [
@@ -95,6 +95,8 @@ class WorkOrderScreen(StoreroomScreen):
         Binding("x", "cancel_wo", "Cancel"),
         Binding("escape", "back", "Back"),
         Binding("r", "refresh", "Refresh", show=False),
+        Binding("l", "book_labour", "Labour", show=False),  # offered on the cost line
+        Binding("c", "book_contractor", "Contractor", show=False),
     ]
 
     def __init__(self, number: str) -> None:
@@ -107,6 +109,7 @@ class WorkOrderScreen(StoreroomScreen):
     def compose(self) -> ComposeResult:
         yield ModeBar()
         yield Static("", id="wo-header")
+        yield CostLine(id="wo-cost")
         yield DataTable(id="lines", cursor_type="row", cell_padding=0, zebra_stripes=True)
         yield Label("Status history", id="history-title")
         yield DataTable(id="history", cursor_type="row", cell_padding=0)
@@ -131,6 +134,7 @@ class WorkOrderScreen(StoreroomScreen):
         else:
             self.number = self.detail.number
             self.problem = ""
+        self.cost = self.read_cost() if self.detail is not None else None
         self.show_detail()
         self.refresh_bindings()
 
@@ -179,6 +183,7 @@ class WorkOrderScreen(StoreroomScreen):
             arrived.truncate(room, overflow="ellipsis")
             rows.append(arrived)
         header.update(Text("\n").join(rows))
+        self.query_one(CostLine).show_cost(self.cost, self.may_book_cost())
         self.show_lines(detail)
         self.show_history(detail)
 
@@ -263,6 +268,8 @@ class WorkOrderScreen(StoreroomScreen):
             return self.may_move_to(Status(str(parameters[0])))
         if action in _STATUS_OF_ACTION:
             return self.may_move_to(_STATUS_OF_ACTION[action])
+        if action in ("book_labour", "book_contractor"):
+            return self.may_book_cost()
         if action == "reserve":
             return self.gate_open(Gate.RESERVE, Action.RESERVE)
         if action == "issue":

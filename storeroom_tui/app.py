@@ -22,6 +22,7 @@ from screens.purchasing import PurchasingScreen
 from screens.queue import QueueScreen
 from screens.receive import ReceiveScreen
 from screens.reconcile import ReconcileScreen
+from screens.reports import ReportsScreen
 from screens.returns import ReturnScreen
 from screens.signin import SignInScreen
 from screens.stock import StockScreen
@@ -56,6 +57,7 @@ class StoreroomApp(App[None]):
         "stock": StockScreen,
         "buy": PurchasingScreen,
         "receive": ReceiveScreen,
+        "reports": ReportsScreen,
     }
     DEFAULT_MODE = "queue"
     BINDINGS = [
@@ -67,6 +69,7 @@ class StoreroomApp(App[None]):
         Binding("f6", "switch_mode('stock')", "Stock", show=False),
         Binding("f7", "switch_mode('buy')", "Buy", show=False),
         Binding("f8", "switch_mode('receive')", "Receive", show=False),
+        Binding("f9", "switch_mode('reports')", "Reports", show=False),
         Binding("ctrl+t", "next_theme", "Theme", show=False),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
     ]
@@ -177,6 +180,9 @@ class StoreroomApp(App[None]):
         )
         yield SystemCommand(
             "Receive", "Scan deliveries against POs (F8)", lambda: self.switch_mode("receive")
+        )
+        yield SystemCommand(
+            "Reports", "Cost, KPIs, charts and exports (F9)", lambda: self.switch_mode("reports")
         )
         yield SystemCommand("Help", "Every key and scan command (F1)", self.action_help)
         yield SystemCommand(
