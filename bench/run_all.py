@@ -25,6 +25,7 @@ BENCHMARKS = (
     "bench_queue.py",
     "bench_startup.py",
     "bench_lookup.py",
+    "bench_reports.py",
 )
 
 

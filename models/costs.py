@@ -16,6 +16,7 @@ from sqlmodel import Field, SQLModel
 
 from models._columns import new_uuid, utcnow
 from models.ledger import Movement
+from models.workorder import WorkOrder
 
 
 class TradeRate(SQLModel, table=True):
@@ -192,10 +193,23 @@ class LineUsage(SQLModel, table=True):
 
 # the reports that read the ledger by time (returns, consumption pattern) pick movements of
 # one kind in a window; declared here, on the movement table, with the revision (0004)
+# (covering: the reports read these columns from the index alone)
 Index(
     "ix_movement_kind_time",
     Movement.kind,  # type: ignore[arg-type]
     Movement.created_at,  # type: ignore[arg-type]
     Movement.item_id,  # type: ignore[arg-type]
     Movement.qty,  # type: ignore[arg-type]
+    Movement.unit_cost,  # type: ignore[arg-type]
+    Movement.wo_id,  # type: ignore[arg-type]
+    Movement.related_id,  # type: ignore[arg-type]
+    Movement.reverses_id,  # type: ignore[arg-type]
+    Movement.to_location_id,  # type: ignore[arg-type]
+)
+# first-time fix: a failure's asset's next failure, found by one index seek
+Index(
+    "ix_wo_asset_created",
+    WorkOrder.asset_id,  # type: ignore[arg-type]
+    WorkOrder.created_at,  # type: ignore[arg-type]
+    WorkOrder.wo_type,  # type: ignore[arg-type]
 )

@@ -19,6 +19,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from models import Asset, AssetCost, LabourEntry, User, WorkOrder, WorkOrderCost
@@ -104,25 +105,31 @@ def kpi(
     downtime = sum(r[3] for r in asset_rows)
 
     # --- first-time fix: the asset's next failure came more than 30 days after closing -----
-    # (the next failure by creation, over every reactive WO: one window-function pass)
-    following = (
-        select(
-            WorkOrder.id.label("id"),
-            func.lead(WorkOrder.created_at)
-            .over(partition_by=WorkOrder.asset_id, order_by=(WorkOrder.created_at, WorkOrder.id))
-            .label("next_failure"),
+    # (the next reactive WO raised on the asset: one seek of ix_wo_asset_created per failure)
+    later = aliased(WorkOrder, name="later")
+    next_failure = (
+        select(later.created_at)
+        .where(
+            later.asset_id == WorkOrder.asset_id,
+            later.created_at > WorkOrder.created_at,
+            later.wo_type.in_(REACTIVE_TYPES),  # type: ignore[attr-defined]
         )
-        .where(WorkOrder.wo_type.in_(REACTIVE_TYPES))  # type: ignore[attr-defined]
-        .subquery()
+        .order_by(later.created_at)
+        .limit(1)
+        .correlate(WorkOrder)
+        .scalar_subquery()
     )
-    gap = days_between(session, WorkOrder.closed_at, following.c.next_failure)
-    refailed = and_(following.c.next_failure.is_not(None), gap <= REFAILURE_DAYS)
-    fixed, attempts = session.execute(
-        select(func.sum(case((refailed, 0), else_=1)), func.count())
+    failures_closed = (
+        select(WorkOrder.closed_at.label("closed_at"), next_failure.label("next_failure"))
         .select_from(cost)
         .join(WorkOrder, WorkOrder.id == cost.wo_id)
-        .join(following, following.c.id == cost.wo_id)
         .where(*closed_in, reactive)
+        .subquery()
+    )
+    gap = days_between(session, failures_closed.c.closed_at, failures_closed.c.next_failure)
+    refailed = and_(failures_closed.c.next_failure.is_not(None), gap <= REFAILURE_DAYS)
+    fixed, attempts = session.execute(
+        select(func.sum(case((refailed, 0), else_=1)), func.count()).select_from(failures_closed)
     ).one()
 
     # --- completion time and count of everything closed ---

@@ -57,45 +57,53 @@ def returns(session: Session, start: date | None = None, end: date | None = None
     # days from each (unreversed) return back to the issue it settles
     lag = days_between(session, issue.created_at, Movement.created_at)
 
-    def grouped(key, label, joins, name_of):  # noqa: ANN001, ANN202 - SQL building
-        # grouped by an id first (the movement's kind-and-time index picks the rows), named
-        # after: the join to names runs over the groups, not over every movement
-        counts = (
-            select(key.label("key"), issued.label("issued"), returned.label("returned"))
-            .select_from(Movement)
-            .outerjoin(original, original.id == Movement.reverses_id)
-            .where(
-                in_window,
-                Movement.kind.in_(("issue", "return", "reversal")),  # type: ignore[attr-defined]
-                kind.in_(("issue", "return")),
-            )
-            .group_by(key)
+    # one pass over the window's issues and returns (the movement's kind-and-time index picks
+    # them), grouped by item and WO assignee; the two tables add those groups up
+    counts = (
+        select(Movement.item_id, WorkOrder.assignee_id, issued, returned)
+        .select_from(Movement)
+        .outerjoin(original, original.id == Movement.reverses_id)
+        .outerjoin(WorkOrder, WorkOrder.id == Movement.wo_id)
+        .where(
+            in_window,
+            Movement.kind.in_(("issue", "return", "reversal")),  # type: ignore[attr-defined]
+            kind.in_(("issue", "return")),
         )
-        lags = (
-            select(key.label("key"), func.avg(lag).label("lag"))
-            .select_from(Movement)
-            .join(issue, issue.id == Movement.related_id)
-            .where(in_window, Movement.kind == "return")
-            .group_by(key)
-        )
-        for target, onclause in joins:
-            counts = counts.join(target, onclause)
-            lags = lags.join(target, onclause)
-        by_id: dict[object, list[int | None]] = {}
-        for key_id, iss, ret in session.execute(counts):
-            by_id[key_id] = [i(iss), i(ret), None]
-        for key_id, average in session.execute(lags):
-            days = int(round(float(average or 0) * MILLI))
-            by_id.setdefault(key_id, [0, 0, None])[2] = days
-        names = name_of([k for k in by_id if k is not None])
-        found = {names.get(k, k): figures for k, figures in by_id.items()}
+        .group_by(Movement.item_id, WorkOrder.assignee_id)
+    )
+    lags = (
+        select(Movement.item_id, WorkOrder.assignee_id, func.sum(lag), func.count())
+        .select_from(Movement)
+        .join(issue, issue.id == Movement.related_id)
+        .outerjoin(WorkOrder, WorkOrder.id == Movement.wo_id)
+        .where(in_window, Movement.kind == "return")
+        .group_by(Movement.item_id, WorkOrder.assignee_id)
+    )
+    groups = session.execute(counts).all()
+    lag_groups = session.execute(lags).all()
+
+    def table(position: int, label: tuple[str, str, str, str], names: dict) -> Table:  # noqa: ANN001
+        figures: dict[object, list] = {}
+        for row in groups:
+            entry = figures.setdefault(row[position], [0, 0, 0.0, 0])
+            entry[0] += i(row[2])
+            entry[1] += i(row[3])
+        for row in lag_groups:
+            entry = figures.setdefault(row[position], [0, 0, 0.0, 0])
+            entry[2] += float(row[2] or 0)
+            entry[3] += i(row[3])
         rows = [
-            (name if name is not None else "(none)", iss, ret, ratio(ret, iss), avg)
-            for name, (iss, ret, avg) in found.items()
+            (
+                names.get(key, "(none)" if key is None else str(key)),
+                iss,
+                ret,
+                ratio(ret, iss),
+                int(round(lag_sum / lagged * MILLI)) if lagged else None,
+            )
+            for key, (iss, ret, lag_sum, lagged) in figures.items()
         ]
         rows.sort(key=lambda r: (-(r[3] or 0), str(r[0])))
-        totals = (sum(r[1] for r in rows), sum(r[2] for r in rows))
-        return totals, Table(
+        return Table(
             label[0],
             label[1],
             columns(
@@ -110,26 +118,20 @@ def returns(session: Session, start: date | None = None, end: date | None = None
             f"{min(len(rows), ROW_LIMIT)} of {len(rows)}, highest return rate first",
         )
 
-    def parts(ids: list[int]) -> dict[object, str]:
-        query = select(Item.id, Item.part_number)
-        if len(ids) <= 1000:  # else all of them: cheaper than a long IN list, and no limit
-            query = query.where(Item.id.in_(ids or [0]))  # type: ignore[union-attr]
-        return dict(session.execute(query).all())
-
-    def people(ids: list[int]) -> dict[object, str]:
-        return dict(
-            session.execute(select(User.id, User.name).where(User.id.in_(ids or [0]))).all()
-        )  # type: ignore[union-attr]
-
-    (total_issued, total_returned), by_item = grouped(
-        Movement.item_id, ("items", "Returns by item", "part", "Part"), [], parts
+    item_ids = {row[0] for row in groups} | {row[0] for row in lag_groups}
+    parts = select(Item.id, Item.part_number)
+    if len(item_ids) <= 1000:  # else all of them: cheaper than a long IN list, and no limit
+        parts = parts.where(Item.id.in_(list(item_ids) or [0]))  # type: ignore[union-attr]
+    by_item = table(
+        0, ("items", "Returns by item", "part", "Part"), dict(session.execute(parts).all())
     )
-    _totals, by_technician = grouped(
-        WorkOrder.assignee_id,
+    by_technician = table(
+        1,
         ("technicians", "Returns by technician (WO assignee)", "technician", "Technician"),
-        [(WorkOrder, WorkOrder.id == Movement.wo_id)],
-        people,
+        dict(session.execute(select(User.id, User.name)).all()),
     )
+    total_issued = sum(i(row[2]) for row in groups)
+    total_returned = sum(i(row[3]) for row in groups)
 
     quarantine = catalog.virtual_location(session, LocationKind.QUARANTINE)
     lot_of = func.coalesce(Movement.lot_id, literal_column("0"))
@@ -141,7 +143,11 @@ def returns(session: Session, start: date | None = None, end: date | None = None
             serial_of.label("serial_id"),
             func.max(Movement.created_at).label("since"),
         )
-        .where(Movement.to_location_id == quarantine.id)
+        # stock reaches quarantine by a return to inspect or a receipt held for inspection
+        .where(
+            Movement.kind.in_(("return", "receive")),  # type: ignore[attr-defined]
+            Movement.to_location_id == quarantine.id,
+        )
         .group_by(Movement.item_id, lot_of, serial_of)
         .subquery()
     )

@@ -180,12 +180,26 @@ def upgrade() -> None:
     op.create_index(
         "ix_movement_kind_time",
         "movement",
-        ["kind", "created_at", "item_id", "qty"],
+        [
+            "kind",
+            "created_at",
+            "item_id",
+            "qty",
+            "unit_cost",
+            "wo_id",
+            "related_id",
+            "reverses_id",
+            "to_location_id",
+        ],
         unique=False,
+    )
+    op.create_index(
+        "ix_wo_asset_created", "work_order", ["asset_id", "created_at", "wo_type"], unique=False
     )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_wo_asset_created", table_name="work_order")
     op.drop_index("ix_movement_kind_time", table_name="movement")
     op.drop_index("ix_line_usage_closed_on", table_name="line_usage")
     op.drop_index(op.f("ix_line_usage_wo_id"), table_name="line_usage")
