@@ -1,15 +1,17 @@
 """The long runs of issue 5: many terminals for a minute, fifty SIGKILLs, two real TUIs.
 
-- Eight processes post issues, returns and receipts of three scarce parts at once for
-  STOREROOM_SOAK_SECONDS (60 under CI=true, 10 otherwise): every key a terminal was told
-  is posted is in the ledger exactly once with the movements it was told, no refused key
-  left a trace, no terminal ever saw "database is locked" (or any failure but the two
-  refusals the rules give), `check` is clean and no stock is negative. On PostgreSQL the
-  same run takes a third of that time (20 s under CI): the server serialises writers
-  under one advisory lock, so a longer run adds posts, not interleavings.
-- A posting stream is killed with SIGKILL at a random moment fifty times (SQLite): the
-  file always opens, `check` is clean, what is there is a whole prefix of the stream, and
-  the stream re-sent with the same keys posts each exactly once.
+- Eight processes (forked, each opening the file itself) post issues, returns and
+  receipts of three scarce parts at once for STOREROOM_SOAK_SECONDS (60 under CI=true,
+  10 otherwise): every key a terminal was told is posted is in the ledger exactly once
+  with the movements it was told, no refused key left a trace, no terminal ever saw
+  "database is locked" (or any failure but the two refusals the rules give), `check` is
+  clean and no stock is negative. On PostgreSQL the same run takes a third of that time
+  (20 s under CI): the server serialises writers under one advisory lock, so a longer
+  run adds posts, not interleavings.
+- A posting stream is killed with SIGKILL at a random moment fifty times (SQLite; a
+  child forked per round, so no import time; one round in five may die while still
+  opening the file): the file always opens, `check` is clean, what is there is a whole
+  prefix of the stream, and the stream re-sent with the same keys posts each exactly once.
 - Two `storeroom` processes in tmux on one file: a scan burst posted in one shows in the
   other within two seconds.
 """
