@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Label, Static
 
 from screens.base import StoreroomScreen
-from screens.dialogs import ConfirmDialog, ReasonDialog
+from screens.dialogs import ReasonDialog
 from screens.forms import Field, FormDialog
 from screens.widgets import MessageLine, ModeBar, StoreroomFooter
 from storeroom_tui import invoicing, purchasing
@@ -212,7 +212,7 @@ class PurchaseOrderScreen(StoreroomScreen):
             "received ",
             mark(match.fully_received),
             " · invoiced ",
-            mark(match.fully_invoiced),
+            mark(match.fully_invoiced) if match.invoices else ("none yet", "dim"),
             " · exceptions ",
             (str(match.open_exceptions), "bold red" if match.open_exceptions else "green"),
         )
@@ -280,13 +280,21 @@ class PurchaseOrderScreen(StoreroomScreen):
             return
         total = money(self.po.total)
 
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.decide(purchasing.approve_purchase_order, told=f"{self.number} approved")
-            else:
+        def answered(values: dict[str, str] | None) -> None:
+            if values is None:
                 self.say(Tone.INFO, "not approved; nothing changed")
+                return
+            note = values["note"] or None
+            because = f": {note}" if note else ""
+            self.decide(
+                purchasing.approve_purchase_order, note, told=f"{self.number} approved{because}"
+            )
 
-        self.app.push_screen(ConfirmDialog(f"Approve {self.number} for {total}? (y/n)"), answered)
+        field = Field("note", "Why", "a note for the log (optional)")
+        self.app.push_screen(
+            FormDialog(f"Approve {self.number} for {total}? Enter approves, Esc drops", [field]),
+            answered,
+        )
 
     def action_refuse(self) -> None:
         if not self.check_action("refuse", ()):

@@ -147,7 +147,7 @@ async def test_shortage_to_closed_po_through_the_screens(plant) -> None:
         assert "PO-000001 submitted for approval (a supervisor or above)" in message(app)
 
         # the requester may not approve it: the service says why, in red
-        await keys(pilot, "a", "y")
+        await keys(pilot, "a", "enter")
         assert (
             "Pete Planner (P1) made PO-000001 and may not approve it: nobody decides on their "
             "own PO" in message(app)
@@ -161,7 +161,7 @@ async def test_shortage_to_closed_po_through_the_screens(plant) -> None:
         assert isinstance(app.screen, PurchaseOrderScreen)  # no dialog, nothing changed
         # another planner: above the planner's tier, for approving and for refusing
         await sign_in_as(pilot, "P2")
-        await keys(pilot, "a", "y")
+        await keys(pilot, "a", "enter")
         assert (
             "PO-000001 totals 750.00, above the 500.00 a planner may approve: it needs a "
             "supervisor" in message(app)
@@ -172,14 +172,17 @@ async def test_shortage_to_closed_po_through_the_screens(plant) -> None:
         assert "it needs a supervisor" in message(app)
         # the supervisor approves; the log shows who decided what
         await sign_in_as(pilot, "S1")
-        await keys(pilot, "a", "y")
-        assert "PO-000001 approved" in message(app)
+        await keys(pilot, "a")
+        await pilot.press(*"pump down, order it", "enter")
+        await pilot.pause()
+        assert "PO-000001 approved: pump down, order it" in message(app)
         log = table_text(app, "#po-log")
         assert [(row[1], row[2], row[3]) for row in log] == [
             ("Sue Supervisor", "supervisor", "approved"),
             ("Pete Planner", "planner", "submitted"),
             ("Pete Planner", "planner", "created"),
         ]
+        assert log[0][4] == "pump down, order it"
         assert "approved" in rendered(app, "#po-header")
 
         # the clerk receives 2 of 3 by scan, typing the lot and its expiry
