@@ -34,7 +34,7 @@ from storeroom_tui.scanflow import Outcome, Tone
 WIDE = 110  # from this many columns the list of reports stays beside the results
 TEXT_CAP = 28  # the widest a text column is drawn; the rest is cut with an ellipsis
 PARAM_WIDTH = {"date": 12, "period": 9, "int": 6, "scope": 13}
-UNIT = {Kind.PERCENT: " %", Kind.HOURS: " h", Kind.DAYS: " d"}
+UNIT = {Kind.PERCENT: " %"}  # the labels name hours and days themselves
 
 
 def figure_text(figure: reports.Figure) -> str:
@@ -207,7 +207,11 @@ class ReportsScreen(StoreroomScreen):
 
     def layout_for_width(self) -> None:
         wide = (self.size.width or 80) >= WIDE
-        self.query_one("#report-list").display = wide or self.choosing
+        options = self.query_one("#report-list")
+        if options.display != (wide or self.choosing):
+            options.display = wide or self.choosing
+            # the results' width changed: lay the figures out again once it is known
+            self.call_after_refresh(self.render_report)
 
     def refresh_data(self) -> None:
         """A report is a snapshot of when it ran: `r` runs it again (no surprise re-sort)."""
@@ -526,7 +530,8 @@ class ReportsScreen(StoreroomScreen):
             return
         chart = view.chart
         width = self.query_one("#results").size.width or 80
-        room = max((width - 12) // (6 if chart.kind == "line" else 8), 3)
+        # bars need room for their labels; a line takes every point (its ticks are thinned)
+        room = len(view.rows) if chart.kind == "line" else max((width - 12) // 8, 3)
         rows = view.rows[:room]
         x = view.column(chart.x)
         labels = [x.format(row[view.index(chart.x)]) or "-" for row in rows]
