@@ -191,13 +191,17 @@ def _conditions(session: Session, queue_filter: QueueFilter) -> list[ColumnEleme
             # The trigram index (models/search.py) finds a text of up to COUNT_CAP work
             # orders instead of a scan of every title: a few (up to _ID_LIST_MAX) as a
             # list of ids, more as the index's answer. A text more hold is left to LIKE,
-            # which finds a page of such dense matches after a short walk.
+            # which finds a page of such dense matches after a short walk; so is one
+            # more than a few hold in a view of some statuses (the open ones are few:
+            # LIKE over them costs less than reading the index's thousands).
             phrase = _phrase(text)
-            found = session.execute(_SEARCH_COUNT, {"phrase": phrase}).scalar_one()
+            every_status = queue_filter.statuses == ALL_STATUSES
+            probe = _SEARCH_COUNT if every_status else _SEARCH_FEW
+            found = session.execute(probe, {"phrase": phrase}).scalar_one()
             if found <= _ID_LIST_MAX:
                 ids = session.execute(_SEARCH, {"phrase": phrase}).scalars().all()
                 in_text = WorkOrder.id.in_(ids)  # type: ignore[union-attr]
-            elif found <= COUNT_CAP:
+            elif every_status and found <= COUNT_CAP:
                 in_text = WorkOrder.id.in_(_SEARCH.params(phrase=phrase))  # type: ignore[union-attr]
         conditions.append(or_(in_text, WorkOrder.asset_id.in_(matching_assets)))  # type: ignore[attr-defined]
     return conditions
@@ -255,6 +259,7 @@ _SEARCH_TABLE = table(WORK_ORDER_SEARCH, column("rowid"))
 _MATCH = literal_column(WORK_ORDER_SEARCH).op("MATCH")(bindparam("phrase"))
 _SEARCH = select(_SEARCH_TABLE.c.rowid).where(_MATCH)
 _SEARCH_COUNT = select(func.count()).select_from(_SEARCH.limit(COUNT_CAP + 1).subquery())
+_SEARCH_FEW = select(func.count()).select_from(_SEARCH.limit(_ID_LIST_MAX + 1).subquery())
 
 
 def _page_ids(
