@@ -45,6 +45,8 @@ class LabourEntry(SQLModel, table=True):
         CheckConstraint("cost >= 0", name="ck_labour_cost"),
         # the 24-hours-a-day check and the per-technician KPIs read by person and day
         Index("ix_labour_user_date", "user_id", "work_date"),
+        # the reports add up a WO's labour by person from the index alone
+        Index("ix_labour_wo_cover", "wo_id", "user_id", "overtime", "hours", "cost"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -176,7 +178,17 @@ class LineUsage(SQLModel, table=True):
     __tablename__ = "line_usage"
     __table_args__ = (
         # covers the top-discrepancy query: lines closed in a window, by item
-        Index("ix_line_usage_closed_on", "closed_on", "item_id", "tool", "planned", "used"),
+        Index(
+            "ix_line_usage_closed_on",
+            "closed_on",
+            "item_id",
+            "tool",
+            "planned",
+            "used",
+            "issued",
+            "returned",
+            "used_value",
+        ),
     )
 
     demand_line_id: int = Field(foreign_key="demand_line.id", primary_key=True)

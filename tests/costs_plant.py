@@ -85,7 +85,7 @@ def master_data(store: Storeroom) -> None:
     )
 
     def lead_time(session, _actor):  # noqa: ANN001, ANN202 - not in the services yet
-        session.execute(update(Item).where(Item.part_number == "MOTOR").values(lead_time_days=30))
+        session.execute(update(Item).where(Item.part_number == "MOTOR").values(lead_time_days=20))
 
     s.write(lead_time)
 
@@ -102,7 +102,8 @@ def build(store: Storeroom) -> CostPlant:
          total 190.00, closed
     WO-2 PM PUMP-2 (T2): FLT 1 lot L1 used (3.00); labour T2 1.5 h electrical 82.50
          total 85.50, closed
-    WO-3 CM MIX-1 (T2): MOTOR SN1 used (100.00); labour T1 1 h mechanical overtime 60.00;
+    WO-3 CM MIX-1 (T2): MOTOR SN1 used (100.00, lead time 20 days); labour T1 1 h
+         mechanical overtime 60.00;
          downtime 2 h; total 160.00, closed
     WO-4 CM PUMP-2 (T1) in progress: BRG 1 in WIP since 16 days; labour T1 0.5 h (20.00);
          estimate 3 h; created 10 days ago
@@ -110,8 +111,7 @@ def build(store: Storeroom) -> CostPlant:
     WO-6 CM MIX-1 requested, created 15 days ago (5 days after WO-1 closed)
 
     WO-1 created 22 days ago, closed 20 days ago; WO-2 created 3 days ago, WO-3 1 day ago,
-    both closed now. Write-offs dated: WO-1's BRG 2026-01-10, WO-2's FLT 2026-02-15,
-    WO-3's MOTOR 2026-02-20 (for the consumption-pattern months).
+    both closed now (the closing dates the reports read, `closed_on`, are all today).
     """
     s = store
     master_data(s)
@@ -182,12 +182,6 @@ def build(store: Storeroom) -> CostPlant:
             .where(Movement.wo_id == ids["WO-4"], Movement.kind == MovementKind.ISSUE)
             .values(created_at=now - 16 * day)
         )
-        for key, when in (("WO-1", "2026-01-10"), ("WO-2", "2026-02-15"), ("WO-3", "2026-02-20")):
-            session.execute(
-                update(Movement)
-                .where(Movement.wo_id == ids[key], Movement.kind == MovementKind.WRITE_OFF)
-                .values(created_at=datetime.fromisoformat(f"{when}T10:00:00+00:00"))
-            )
         assert session.get(WorkOrderCost, ids["WO-1"]) is not None
 
     s.write(history)

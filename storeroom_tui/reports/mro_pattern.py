@@ -1,7 +1,8 @@
 """Report 7: how each MRO item is really used, month by month, and the min / max that use
 suggests beside the ones set on the item.
 
-Use = write-offs to WOs (WIP -> CONSUMED) net of reversals, summed per item and month in
+Use = what the lines of the WOs closed in the window used (written off to them, net of
+reversals, as kept at closure in `line_usage`), summed per item and month of closing in
 SQL. The suggestion, per item, from its monthly figures:
 
     daily use       = used in the window / days in the window
@@ -14,14 +15,13 @@ Lead time is the item's; an item without one is taken at 14 days.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from decimal import ROUND_CEILING, Decimal
 
-from sqlalchemy import and_, case, func, select, true
+from sqlalchemy import String, cast, func, select, true
 from sqlmodel import Session
 
-from models import Item, Movement
-from models._columns import utcnow
+from models import Item, LineUsage
 from storeroom_tui import catalog
 from storeroom_tui.quantities import MILLI
 from storeroom_tui.reports.common import (
@@ -32,9 +32,7 @@ from storeroom_tui.reports.common import (
     Table,
     columns,
     i,
-    month_of,
     months,
-    net_movement,
     window,
 )
 
@@ -70,25 +68,16 @@ def mro_pattern(
 ) -> Report:
     start, end = window(start, end)
     chosen = catalog.find_item(session, item) if item else None
-    tz = utcnow().tzinfo
-    since = datetime.combine(start, time.min, tz)
-    until = datetime.combine(end + timedelta(days=1), time.min, tz)
-    original, kind, sign = net_movement()
-    month = month_of(session, Movement.created_at)
-    used = func.sum(case((kind == "writeoff", sign * Movement.qty), else_=0))
-    value = func.sum(case((kind == "writeoff", sign * Movement.qty * Movement.unit_cost), else_=0))
+    usage = LineUsage
+    # the month each line's use was booked: its WO's closing (write-offs happen there)
+    month = func.substr(cast(usage.closed_on, String), 1, 7)
     query = (
-        select(Movement.item_id, month, used, value)
-        .outerjoin(original, original.id == Movement.reverses_id)
-        .where(
-            and_(Movement.created_at >= since, Movement.created_at < until),
-            Movement.kind.in_(("writeoff", "reversal")),  # type: ignore[attr-defined]
-            kind == "writeoff",
-        )
-        .group_by(Movement.item_id, month)
+        select(usage.item_id, month, func.sum(usage.used), func.sum(usage.used_value))
+        .where(usage.closed_on >= start, usage.closed_on <= end, usage.used != 0)  # type: ignore[operator]
+        .group_by(usage.item_id, month)
     )
     if chosen is not None:
-        query = query.where(Movement.item_id == chosen.id)
+        query = query.where(usage.item_id == chosen.id)
     per_item: dict[int, dict[str, int]] = {}
     value_by_month: dict[str, int] = {}
     qty_by_month: dict[str, int] = {}
@@ -172,10 +161,7 @@ def mro_pattern(
             ("used", "Used", Kind.QTY),
             ("value", "Value", Kind.MONEY),
         ),
-        [
-            (m, qty_by_month.get(m, 0), (value_by_month.get(m, 0) + MILLI // 2) // MILLI)
-            for m in all_months
-        ],
+        [(m, qty_by_month.get(m, 0), value_by_month.get(m, 0)) for m in all_months],
         Chart("line", "month", ("used",) if chosen else ("value",), "Use per month"),
     )
     figures = (

@@ -1,20 +1,32 @@
 """Report 6: what comes back: return rate and time to return by item and by technician,
 and how long returned parts have sat in quarantine.
 
-Issues and returns in the window are netted of reversals and grouped in SQL; the time to
-return joins each return to the issue it settles (`related_id`). Quarantine stock is the
-balance table at QUARANTINE, aged from the last movement into it.
+The rate reads what each line of the WOs closed in the window issued and got back, as
+kept at closure (`line_usage`), grouped in SQL by item and WO assignee; the time to
+return joins each return movement of the window to the issue it settles (`related_id`).
+Quarantine stock is the balance table at QUARANTINE, aged from the last return or receipt
+into it.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, case, func, literal_column, select
+from sqlalchemy import and_, func, literal_column, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from models import Balance, Item, LocationKind, Lot, Movement, Serial, User, WorkOrder
+from models import (
+    Balance,
+    Item,
+    LineUsage,
+    LocationKind,
+    Lot,
+    Movement,
+    Serial,
+    User,
+    WorkOrder,
+)
 from models._columns import utcnow
 from storeroom_tui import catalog
 from storeroom_tui.quantities import MILLI
@@ -29,7 +41,6 @@ from storeroom_tui.reports.common import (
     columns,
     days_between,
     i,
-    net_movement,
     ratio,
     window,
 )
@@ -49,27 +60,25 @@ def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
 def returns(session: Session, start: date | None = None, end: date | None = None) -> Report:
     start, end = window(start, end)
     since, until = _bounds(start, end)
-    original, kind, sign = net_movement()
     in_window = and_(Movement.created_at >= since, Movement.created_at < until)
-    issued = func.sum(case((kind == "issue", sign * Movement.qty), else_=0))
-    returned = func.sum(case((kind == "return", sign * Movement.qty), else_=0))
     issue = aliased(Movement, name="issue")
     # days from each (unreversed) return back to the issue it settles
     lag = days_between(session, issue.created_at, Movement.created_at)
 
-    # one pass over the window's issues and returns (the movement's kind-and-time index picks
-    # them), grouped by item and WO assignee; the two tables add those groups up
+    # issued and returned per line of the WOs closed in the window, as kept at closure
+    # (line_usage, read from its covering index), by item and WO assignee; the days to
+    # return from the window's return movements and the issues they settle
+    usage = LineUsage
     counts = (
-        select(Movement.item_id, WorkOrder.assignee_id, issued, returned)
-        .select_from(Movement)
-        .outerjoin(original, original.id == Movement.reverses_id)
-        .outerjoin(WorkOrder, WorkOrder.id == Movement.wo_id)
-        .where(
-            in_window,
-            Movement.kind.in_(("issue", "return", "reversal")),  # type: ignore[attr-defined]
-            kind.in_(("issue", "return")),
+        select(
+            usage.item_id,
+            WorkOrder.assignee_id,
+            func.sum(usage.issued),
+            func.sum(usage.returned),
         )
-        .group_by(Movement.item_id, WorkOrder.assignee_id)
+        .join(WorkOrder, WorkOrder.id == usage.wo_id)
+        .where(usage.closed_on >= start, usage.closed_on <= end)  # type: ignore[operator]
+        .group_by(usage.item_id, WorkOrder.assignee_id)
     )
     lags = (
         select(Movement.item_id, WorkOrder.assignee_id, func.sum(lag), func.count())

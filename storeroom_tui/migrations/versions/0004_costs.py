@@ -60,6 +60,12 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_labour_entry_wo_id"), "labour_entry", ["wo_id"], unique=False)
     op.create_index("ix_labour_user_date", "labour_entry", ["user_id", "work_date"], unique=False)
+    op.create_index(
+        "ix_labour_wo_cover",
+        "labour_entry",
+        ["wo_id", "user_id", "overtime", "hours", "cost"],
+        unique=False,
+    )
     op.create_table(
         "contractor_entry",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -174,7 +180,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_line_usage_closed_on",
         "line_usage",
-        ["closed_on", "item_id", "tool", "planned", "used"],
+        ["closed_on", "item_id", "tool", "planned", "used", "issued", "returned", "used_value"],
         unique=False,
     )
     op.create_index(
@@ -212,6 +218,7 @@ def downgrade() -> None:
     op.drop_table("budget")
     op.drop_index(op.f("ix_contractor_entry_wo_id"), table_name="contractor_entry")
     op.drop_table("contractor_entry")
+    op.drop_index("ix_labour_wo_cover", table_name="labour_entry")
     op.drop_index("ix_labour_user_date", table_name="labour_entry")
     op.drop_index(op.f("ix_labour_entry_wo_id"), table_name="labour_entry")
     op.drop_table("labour_entry")
