@@ -288,7 +288,8 @@ def test_restore_of_a_first_release_backup_upgrades_it(site: Path, good_backup: 
 
     restored = restore(f"sqlite:///{site}", v1)
 
-    assert (restored.upgraded_from, restored.revision, restored.movements) == ("0001", migrations.HEAD, 19)
+    upgrade = (restored.upgraded_from, restored.revision, restored.movements)
+    assert upgrade == ("0001", migrations.HEAD, 19)
     assert count(site) == 19
     assert count(site, "SELECT version_num FROM alembic_version") == migrations.HEAD
     assert v1.read_bytes()[:16] == b"SQLite format 3\x00"

@@ -305,8 +305,8 @@ def test_failed_upgrade_changes_nothing_and_leaves_no_copy(v1_copy: Path) -> Non
 
     assert refused.value.code == "upgrade_failed"
     assert refused.value.message == (
-        f"upgrading {v1_copy} from schema revision 0001 to {migrations.HEAD} failed, nothing was changed: "
-        "database error: there is already a table named ix_wo_queue"
+        f"upgrading {v1_copy} from schema revision 0001 to {migrations.HEAD} failed, "
+        "nothing was changed: database error: there is already a table named ix_wo_queue"
     )
     assert said == [] and copies(v1_copy.parent, "bak") == []
     assert schema(v1_copy) == before  # not even stamped
@@ -324,7 +324,8 @@ def test_old_file_opened_read_only_is_refused_until_it_can_be_upgraded(v1_copy: 
 
     assert refused.value.message == (
         f"{v1_copy} is read-only and was made by an older storeroom (schema revision 0001, "
-        f"this program needs {migrations.HEAD}): open it once where it can be written, and it is upgraded then"
+        f"this program needs {migrations.HEAD}): open it once where it can be written, "
+        "and it is upgraded then"
     )
     assert said == [] and copies(v1_copy.parent, "bak") == []
     assert per_item(v1_copy) == V1_PER_ITEM
