@@ -26,6 +26,7 @@ from screens.purchasing import PurchasingScreen
 from screens.queue import QueueScreen, QueueTable
 from screens.receive import ReceiveScreen
 from screens.reconcile import ReconcileScreen
+from screens.reports import ReportsScreen
 from screens.returns import CONDITION_KEYS, ReturnScreen
 from screens.stock import StockScreen
 from screens.widgets import ModeBar, StoreroomFooter
@@ -42,6 +43,7 @@ SCREENS: tuple[tuple[str, str, tuple[type[DOMNode], ...]], ...] = (
     ("Buy: requisitions, POs, review, exceptions, parts here", "F7", (PurchasingScreen,)),
     ("Purchase order", "Enter on a PO in Buy", (PurchaseOrderScreen,)),
     ("Receive deliveries", "F8", (ReceiveScreen,)),
+    ("Reports: cost, KPIs, charts and exports", "F9", (ReportsScreen,)),
 )
 
 SCAN_COMMANDS: tuple[tuple[str, str], ...] = (

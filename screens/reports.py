@@ -127,20 +127,20 @@ class ReportsScreen(StoreroomScreen):
 
     CSS_PATH = "reports.tcss"
     BINDINGS = [
-        Binding("l", "choose", "Reports"),
-        Binding("p", "params", "Params"),
-        Binding("slash", "focus_filter", "Filter"),
-        Binding("s", "next_sort", "Sort"),
+        Binding("l", "choose", "Reports", tooltip="the list of reports"),
+        Binding("p", "params", "Params", tooltip="type the report's parameters; Enter runs"),
+        Binding("slash", "focus_filter", "Filter", tooltip="filter the rows as you type"),
+        Binding("s", "next_sort", "Sort", tooltip="sort by the next column"),
         Binding("S,shift+s", "reverse_sort", "Reverse sort", show=False),
-        Binding("t", "next_table", "Table"),
+        Binding("t", "next_table", "Table", tooltip="the report's next table"),
         Binding("T,shift+t", "next_table(-1)", "Previous table", show=False),
-        Binding("c", "chart", "Chart"),
-        Binding("e", "export", "Export"),
+        Binding("c", "chart", "Chart", tooltip="a chart of the table shown, or the table"),
+        Binding("e", "export", "Export", tooltip="write csv, xlsx or json to a file"),
         Binding("r", "run", "Run again", show=False),
         Binding("escape", "back", "Back", show=False),
         *(
-            Binding(str(n), f"pick({n - 1})", f"Report {n}", show=False)
-            for n in range(1, len(reports.REPORTS) + 1)
+            Binding(str(n), f"pick({n - 1})", spec.title, show=False)
+            for n, spec in enumerate(reports.REPORTS, start=1)
         ),
     ]
 

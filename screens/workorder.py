@@ -95,8 +95,9 @@ class WorkOrderScreen(CostedScreen):
         Binding("x", "cancel_wo", "Cancel"),
         Binding("escape", "back", "Back"),
         Binding("r", "refresh", "Refresh", show=False),
-        Binding("l", "book_labour", "Labour", show=False),  # offered on the cost line
-        Binding("c", "book_contractor", "Contractor", show=False),
+        # offered on the cost line
+        Binding("l", "book_labour", "Labour", show=False, tooltip="book a technician's hours"),
+        Binding("c", "book_contractor", "Contractor", show=False, tooltip="book contractor work"),
     ]
 
     def __init__(self, number: str) -> None:
