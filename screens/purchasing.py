@@ -224,9 +224,12 @@ class PurchasingScreen(StoreroomScreen):
             Column("qty", "Qty", 7),
             Column("wo", "For WO", 9),
             Column("asset", "Asset", 8 if narrow else 14),
-            Column("vendor", "Vendor", 6 if narrow else 10),
+            Column("vendor", "Vendor", 8 if narrow else 10),
             Column("source", "Source", 8),
         ]
+        if narrow:  # the description matters more than the source at 80 columns
+            columns.pop()
+            rows = [(key, cells[:-1]) for key, cells in rows]
         chosen = f"{len(self.selected)} selected" if self.selected else "none selected"
         quick = Text.assemble(
             (f"{len(found)} open", "bold"),
