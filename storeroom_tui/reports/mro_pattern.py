@@ -16,9 +16,8 @@ Lead time is the item's; an item without one is taken at 14 days.
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_CEILING, Decimal
 
-from sqlalchemy import String, cast, func, select, true
+from sqlalchemy import String, cast, func, select
 from sqlmodel import Session
 
 from models import Item, LineUsage
@@ -40,12 +39,12 @@ DEFAULT_LEAD_DAYS = 14
 ROW_LIMIT = 500
 
 
-def _whole_units_up(milli: Decimal) -> int:
-    """Thousandths rounded up to a whole unit (a min of 2.1 EA is 3 EA)."""
-    units = (milli / MILLI).quantize(Decimal("0.000001"))  # no 1.0000000001 from a third
-    if units <= 0:
+def _units_up(numerator: int, denominator: int) -> int:
+    """numerator / denominator thousandths, rounded up to a whole unit (2.1 EA is 3 EA);
+    exact integer arithmetic, so a third never comes out as 1.0000001."""
+    if numerator <= 0:
         return 0
-    return int(units.to_integral_value(rounding=ROUND_CEILING)) * MILLI
+    return -(-numerator // (denominator * MILLI)) * MILLI
 
 
 def suggest(
@@ -54,13 +53,15 @@ def suggest(
     """(average month, peak month, suggested min, suggested max), all thousandths."""
     lead = lead_days or DEFAULT_LEAD_DAYS
     count = len(month_values) or 1
-    average = Decimal(used) / count
     peak = max(month_values, default=0)
-    daily = Decimal(used) / max(days, 1)
-    safety = (Decimal(peak) - average) * lead / 30
-    low = _whole_units_up(daily * lead + safety)
-    high = _whole_units_up(low + average)
-    return int(average.to_integral_value()), peak, low, high
+    days = max(days, 1)
+    # min = used / days x lead + (peak - used / count) x lead / 30, over one denominator
+    low = _units_up(
+        used * lead * count * 30 + (peak * count - used) * lead * days, days * count * 30
+    )
+    high = _units_up(low * count + used, count)  # min + an average month
+    average = (2 * used + count) // (2 * count)  # half up
+    return average, peak, low, high
 
 
 def mro_pattern(
@@ -87,6 +88,10 @@ def mro_pattern(
         qty_by_month[period] = qty_by_month.get(period, 0) + i(qty)
     all_months = months(start, end)
     days = (end - start).days + 1
+    totals = {item_id: sum(by_month.values()) for item_id, by_month in per_item.items()}
+    used_items = [item_id for item_id, total in totals.items() if total > 0]
+    # the most used first; the table and its figures are about those shown
+    shown = sorted(used_items, key=lambda item_id: -totals[item_id])[:ROW_LIMIT]
     details = {
         row[0]: row[1:]
         for row in session.execute(
@@ -98,15 +103,12 @@ def mro_pattern(
                 Item.lead_time_days,
                 Item.min_qty,
                 Item.max_qty,
-            ).where(
-                # a long IN list is slower than all items (and has a length limit)
-                Item.id.in_(list(per_item) or [0]) if len(per_item) <= 1000 else true()  # type: ignore[union-attr]
-            )
+            ).where(Item.id.in_(shown or [0]))  # type: ignore[union-attr]
         )
-        if row[0] in per_item
     }
     rows = []
-    for item_id, by_month in per_item.items():
+    for item_id in shown:
+        by_month = per_item[item_id]
         part, description, uom, lead, low_now, high_now = details[item_id]
         monthly = [by_month.get(m, 0) for m in all_months]
         total = sum(monthly)
@@ -151,7 +153,7 @@ def mro_pattern(
         ),
         rows[:ROW_LIMIT],
         Chart("bar", "part", ("used",), "Most used items"),
-        f"{min(len(rows), ROW_LIMIT)} of {len(rows)} items used in the window, most used first",
+        f"{len(rows)} of {len(used_items)} items used in the window, most used first",
     )
     timeline = Table(
         "months",

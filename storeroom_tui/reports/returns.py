@@ -69,50 +69,51 @@ def returns(session: Session, start: date | None = None, end: date | None = None
     # (line_usage, read from its covering index), by item and WO assignee; the days to
     # return from the window's return movements and the issues they settle
     usage = LineUsage
-    counts = (
-        select(
-            usage.item_id,
-            WorkOrder.assignee_id,
-            func.sum(usage.issued),
-            func.sum(usage.returned),
-        )
-        .join(WorkOrder, WorkOrder.id == usage.wo_id)
-        .where(usage.closed_on >= start, usage.closed_on <= end)  # type: ignore[operator]
-        .group_by(usage.item_id, WorkOrder.assignee_id)
-    )
-    lags = (
-        select(Movement.item_id, WorkOrder.assignee_id, func.sum(lag), func.count())
-        .select_from(Movement)
-        .join(issue, issue.id == Movement.related_id)
-        .outerjoin(WorkOrder, WorkOrder.id == Movement.wo_id)
-        .where(in_window, Movement.kind == "return")
-        .group_by(Movement.item_id, WorkOrder.assignee_id)
-    )
-    groups = session.execute(counts).all()
-    lag_groups = session.execute(lags).all()
+    in_usage = (usage.closed_on >= start, usage.closed_on <= end)  # type: ignore[operator]
+    assignee = WorkOrder.assignee_id
 
-    def table(position: int, label: tuple[str, str, str, str], names: dict) -> Table:  # noqa: ANN001
+    def grouped(by_technician: bool) -> tuple[list, list]:
+        """(issued, returned) and (sum of days, returns) per item, or per WO assignee; by
+        item the counts come from line_usage's covering index alone."""
+        key = assignee if by_technician else usage.item_id
+        counts = select(key, func.sum(usage.issued), func.sum(usage.returned)).where(*in_usage)
+        lag_key = assignee if by_technician else Movement.item_id
+        lags = (
+            select(lag_key, func.sum(lag), func.count())
+            .select_from(Movement)
+            .join(issue, issue.id == Movement.related_id)
+            .where(in_window, Movement.kind == "return")
+        )
+        if by_technician:
+            counts = counts.join(WorkOrder, WorkOrder.id == usage.wo_id)
+            lags = lags.outerjoin(WorkOrder, WorkOrder.id == Movement.wo_id)
+        return (
+            session.execute(counts.group_by(key)).all(),
+            session.execute(lags.group_by(lag_key)).all(),
+        )
+
+    def table(by_technician: bool, label: tuple[str, str, str, str]) -> tuple[Table, int, int]:
+        groups, lag_groups = grouped(by_technician)
         figures: dict[object, list] = {}
-        for row in groups:
-            entry = figures.setdefault(row[position], [0, 0, 0.0, 0])
-            entry[0] += i(row[2])
-            entry[1] += i(row[3])
-        for row in lag_groups:
-            entry = figures.setdefault(row[position], [0, 0, 0.0, 0])
-            entry[2] += float(row[2] or 0)
-            entry[3] += i(row[3])
+        for key, iss, ret in groups:
+            figures[key] = [i(iss), i(ret), 0.0, 0]
+        for key, days, count in lag_groups:
+            entry = figures.setdefault(key, [0, 0, 0.0, 0])
+            entry[2], entry[3] = float(days or 0), i(count)
         rows = [
-            (
-                names.get(key, "(none)" if key is None else str(key)),
-                iss,
-                ret,
-                ratio(ret, iss),
-                int(round(lag_sum / lagged * MILLI)) if lagged else None,
-            )
-            for key, (iss, ret, lag_sum, lagged) in figures.items()
+            (key, iss, ret, ratio(ret, iss), int(round(lag_sum / n * MILLI)) if n else None)
+            for key, (iss, ret, lag_sum, n) in figures.items()
         ]
-        rows.sort(key=lambda r: (-(r[3] or 0), str(r[0])))
-        return Table(
+        # the highest rates first; named after choosing, so only the rows shown are named
+        rows.sort(key=lambda r: (-(r[3] or 0), -r[1], r[0] is None, r[0] or 0))
+        rows = rows[:ROW_LIMIT]
+        ids = [r[0] for r in rows if r[0] is not None]
+        named = select(User.id, User.name) if by_technician else select(Item.id, Item.part_number)
+        column = User.id if by_technician else Item.id
+        names = dict(session.execute(named.where(column.in_(ids or [0]))).all())  # type: ignore[attr-defined]
+        rows = [(names.get(r[0], "(none)"), *r[1:]) for r in rows]
+        rows.sort(key=lambda r: (-(r[3] or 0), -r[1], r[0]))
+        shown = Table(
             label[0],
             label[1],
             columns(
@@ -122,25 +123,18 @@ def returns(session: Session, start: date | None = None, end: date | None = None
                 ("return_rate", "Return rate %", Kind.PERCENT),
                 ("days_to_return", "Days to return (avg)", Kind.DAYS),
             ),
-            rows[:ROW_LIMIT],
+            rows,
             Chart("bar", label[2], ("return_rate",), label[1]),
-            f"{min(len(rows), ROW_LIMIT)} of {len(rows)}, highest return rate first",
+            f"{len(rows)} of {len(figures)}, highest return rate first",
         )
+        return shown, sum(f[0] for f in figures.values()), sum(f[1] for f in figures.values())
 
-    item_ids = {row[0] for row in groups} | {row[0] for row in lag_groups}
-    parts = select(Item.id, Item.part_number)
-    if len(item_ids) <= 1000:  # else all of them: cheaper than a long IN list, and no limit
-        parts = parts.where(Item.id.in_(list(item_ids) or [0]))  # type: ignore[union-attr]
-    by_item = table(
-        0, ("items", "Returns by item", "part", "Part"), dict(session.execute(parts).all())
+    by_item, total_issued, total_returned = table(
+        False, ("items", "Returns by item", "part", "Part")
     )
-    by_technician = table(
-        1,
-        ("technicians", "Returns by technician (WO assignee)", "technician", "Technician"),
-        dict(session.execute(select(User.id, User.name)).all()),
+    by_technician, _, _ = table(
+        True, ("technicians", "Returns by technician (WO assignee)", "technician", "Technician")
     )
-    total_issued = sum(i(row[2]) for row in groups)
-    total_returned = sum(i(row[3]) for row in groups)
 
     quarantine = catalog.virtual_location(session, LocationKind.QUARANTINE)
     lot_of = func.coalesce(Movement.lot_id, literal_column("0"))
