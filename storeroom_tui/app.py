@@ -8,21 +8,18 @@ when any terminal posts.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
+from importlib import import_module
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
 
-from screens.help import HelpScreen
 from screens.issue import IssueScreen
-from screens.purchasing import PurchasingScreen
 from screens.queue import QueueScreen
-from screens.receive import ReceiveScreen
 from screens.reconcile import ReconcileScreen
-from screens.reports import ReportsScreen
 from screens.returns import ReturnScreen
 from screens.signin import SignInScreen
 from screens.stock import StockScreen
@@ -47,6 +44,18 @@ THEMES = ("textual-dark", "high-contrast", "textual-ansi", "textual-light")
 POLL_SECONDS = 1.0
 
 
+def later(module: str, name: str) -> Callable[[], Screen]:
+    """A mode's screen imported when the mode is first opened, not at start-up: the
+    purchasing, receiving and reports screens (and plotext) are not on the way to the
+    first screen, which must show within a second."""
+
+    def make() -> Screen:
+        screen: Screen = getattr(import_module(module), name)()
+        return screen
+
+    return make
+
+
 class StoreroomApp(App[None]):
     TITLE = "Storeroom"
     MODES = {
@@ -55,9 +64,9 @@ class StoreroomApp(App[None]):
         "return": ReturnScreen,
         "reconcile": ReconcileScreen,
         "stock": StockScreen,
-        "buy": PurchasingScreen,
-        "receive": ReceiveScreen,
-        "reports": ReportsScreen,
+        "buy": later("screens.purchasing", "PurchasingScreen"),
+        "receive": later("screens.receive", "ReceiveScreen"),
+        "reports": later("screens.reports", "ReportsScreen"),
     }
     DEFAULT_MODE = "queue"
     BINDINGS = [
@@ -119,6 +128,8 @@ class StoreroomApp(App[None]):
             self.screen.call_later(opener, number)
 
     def action_help(self) -> None:
+        from screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
