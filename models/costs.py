@@ -172,8 +172,9 @@ class AssetCost(SQLModel, table=True):
 
 
 class LineUsage(SQLModel, table=True):
-    """What each demand line of a closed WO used against its plan, kept at closure so the
-    consumption report reads one row per line instead of the WO's movements."""
+    """What each demand line of a closed WO used against its plan, and how its returns
+    came back, kept at closure so the consumption and returns reports read one row per
+    line instead of the WO's movements."""
 
     __tablename__ = "line_usage"
     __table_args__ = (
@@ -189,6 +190,17 @@ class LineUsage(SQLModel, table=True):
             "returned",
             "used_value",
         ),
+        # covers the returns report: lines closed in a window, by item or by assignee
+        Index(
+            "ix_line_usage_returns",
+            "closed_on",
+            "item_id",
+            "assignee_id",
+            "issued",
+            "returned",
+            "returns",
+            "return_days",
+        ),
     )
 
     demand_line_id: int = Field(foreign_key="demand_line.id", primary_key=True)
@@ -201,6 +213,9 @@ class LineUsage(SQLModel, table=True):
     used: int  # written off to the WO
     used_value: int  # cents
     closed_on: date
+    assignee_id: int | None = Field(default=None, foreign_key="user_account.id")
+    returns: int = 0  # return movements that still stand (not reversed)
+    return_days: int = 0  # their days from issue to return, summed, in thousandths of a day
 
 
 # the reports that read the ledger by time (returns, consumption pattern) pick movements of

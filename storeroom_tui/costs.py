@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import exists, func, select, update
+from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from models import (
@@ -25,6 +26,7 @@ from models import (
     ContractorEntry,
     LabourEntry,
     LineUsage,
+    Movement,
     PurchaseOrder,
     TradeRate,
     User,
@@ -683,6 +685,30 @@ def ancestors(session: Session, asset_id: int) -> list[int]:
     return chain
 
 
+def _returns_by_line(session: Session, wo_id: int) -> dict[int, tuple[int, int]]:
+    """Per demand line: the returns that still stand, and their days from the issue they
+    settle, summed in thousandths of a day."""
+    from storeroom_tui.reports.common import days_between
+
+    issue, undone = aliased(Movement), aliased(Movement)
+    lag = days_between(session, issue.created_at, Movement.created_at)
+    rows = session.execute(
+        select(Movement.demand_line_id, func.count(), func.sum(lag))
+        .join(issue, issue.id == Movement.related_id)
+        .where(
+            Movement.wo_id == wo_id,
+            Movement.kind == "return",
+            ~exists().where(undone.reverses_id == Movement.id),
+        )
+        .group_by(Movement.demand_line_id)
+    ).all()
+    return {
+        line_id: (int(count), int(round(float(days or 0) * MILLI)))
+        for line_id, count, days in rows
+        if line_id is not None
+    }
+
+
 def freeze_work_order_cost(
     session: Session, work_order: WorkOrder, parts_cost: int
 ) -> WorkOrderCost:
@@ -705,8 +731,11 @@ def freeze_work_order_cost(
         1 for line in lines if line.item_kind != "tool" and line.written_off != line.planned
     )
     row.closed_on, row.period = closed, closed.strftime("%Y-%m")
-    # what each line used against its plan, kept for the consumption report
+    # what each line used against its plan and how its returns came back, kept for the
+    # consumption and returns reports
+    came_back = _returns_by_line(session, work_order.id)
     for line in lines:
+        returns, return_days = came_back.get(line.line_id, (0, 0))
         session.add(
             LineUsage(
                 demand_line_id=line.line_id,
@@ -719,6 +748,9 @@ def freeze_work_order_cost(
                 used=line.written_off,
                 used_value=line.cost,
                 closed_on=closed,
+                assignee_id=work_order.assignee_id,
+                returns=returns,
+                return_days=return_days,
             )
         )
     chain = ancestors(session, work_order.asset_id)

@@ -204,12 +204,23 @@ _NET = "CASE WHEN mv.kind = 'reversal' THEN -1 ELSE 1 END"
 _KIND = "coalesce(o.kind, mv.kind)"
 _LINE_USAGE = f"""
 INSERT INTO line_usage (demand_line_id, wo_id, item_id, tool, planned, issued, returned, used,
-                        used_value, closed_on)
+                        used_value, closed_on, assignee_id, returns, return_days)
 SELECT d.id, d.wo_id, d.item_id, i.kind = 'tool', d.planned_qty, coalesce(m.issued, 0),
-       coalesce(m.returned, 0), coalesce(m.used, 0), coalesce(m.used_value, 0), c.closed_on
+       coalesce(m.returned, 0), coalesce(m.used, 0), coalesce(m.used_value, 0), c.closed_on,
+       w.assignee_id, coalesce(r.returns, 0), coalesce(r.return_days, 0)
 FROM demand_line d
 JOIN work_order_cost c ON c.wo_id = d.wo_id AND c.total_cost IS NOT NULL
+JOIN work_order w ON w.id = d.wo_id
 JOIN item i ON i.id = d.item_id
+LEFT JOIN (
+    SELECT rt.demand_line_id AS line_id, count(*) AS returns,
+           CAST(round(sum(julianday(rt.created_at) - julianday(iss.created_at)) * 1000)
+                AS INTEGER) AS return_days
+    FROM movement rt JOIN movement iss ON iss.id = rt.related_id
+    WHERE rt.kind = 'return' AND rt.demand_line_id IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM movement u WHERE u.reverses_id = rt.id)
+    GROUP BY rt.demand_line_id
+) r ON r.line_id = d.id
 LEFT JOIN (
     SELECT mv.demand_line_id AS line_id,
            sum(CASE WHEN {_KIND} = 'issue' THEN {_NET} * mv.qty ELSE 0 END) AS issued,

@@ -27,7 +27,7 @@ from storeroom_tui import catalog, ledger, purchasing, receiving, scan
 from storeroom_tui.errors import ScanError, StoreroomError, UnknownItem
 from storeroom_tui.quantities import MILLI, format_qty
 from storeroom_tui.receiving import ExpectedDelivery, ReceiptResult
-from storeroom_tui.scanflow import DOUBLE_FIRE_SECONDS, Outcome, Tone
+from storeroom_tui.scanflow import DoubleFire, Outcome, Tone
 from storeroom_tui.service import Storeroom
 
 
@@ -70,7 +70,7 @@ class ReceiveSession:
         self.qty: int | None = None
         self.pending: PendingReceipt | None = None
         self.last: ReceiptResult | None = None
-        self._last_scan: tuple[str, float] | None = None
+        self.double_fire = DoubleFire(clock)
 
     # --- what the screen shows ----------------------------------------------------------
 
@@ -98,16 +98,8 @@ class ReceiveSession:
 
     def feed(self, text: str) -> Outcome:
         """One completed scan (or a typed code ending in Enter)."""
-        now = self.clock()
-        if (
-            self._last_scan
-            and self._last_scan[0] == text
-            and now - self._last_scan[1] < DOUBLE_FIRE_SECONDS
-        ):
-            return Outcome(
-                Tone.INFO, f"repeated scan {text.strip()!r} ignored (scanner fired twice)"
-            )
-        self._last_scan = (text, now)
+        if (repeated := self.double_fire.repeated(text)) is not None:
+            return repeated
         if self.need == Need.EXPIRY and not text.strip().upper().startswith("CMD-"):
             return self._expiry(text)  # a typed date, not a barcode
         try:

@@ -68,6 +68,26 @@ class Outcome:
         return self.tone != Tone.ERROR
 
 
+class DoubleFire:
+    """A scanner that fires twice sends the same code within a fraction of a second: the
+    second is to be ignored. Both scan workflows (counter and dock) ask this one rule."""
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        self.clock = clock
+        self._last: tuple[str, float] | None = None
+
+    def repeated(self, text: str) -> Outcome | None:
+        """The outcome to show when `text` is the scanner firing twice, else None."""
+        now = self.clock()
+        last, self._last = self._last, (text, now)
+        if last is not None and last[0] == text and now - last[1] < DOUBLE_FIRE_SECONDS:
+            self._last = last  # a third fire is still measured from the first
+            return Outcome(
+                Tone.INFO, f"repeated scan {text.strip()!r} ignored (scanner fired twice)"
+            )
+        return None
+
+
 @dataclass(slots=True)
 class Pending:
     """An item scanned whose post still waits for something."""
@@ -103,7 +123,7 @@ class CounterSession:
         self.condition: str | None = None
         self.pending: Pending | None = None
         self.last_key: str | None = None
-        self._last_scan: tuple[str, float] | None = None
+        self.double_fire = DoubleFire(clock)
 
     # --- what the screen shows ----------------------------------------------------------
 
@@ -130,16 +150,8 @@ class CounterSession:
 
     def feed(self, text: str) -> Outcome:
         """One completed scan (or a typed code ending in Enter)."""
-        now = self.clock()
-        if (
-            self._last_scan
-            and self._last_scan[0] == text
-            and now - self._last_scan[1] < DOUBLE_FIRE_SECONDS
-        ):
-            return Outcome(
-                Tone.INFO, f"repeated scan {text.strip()!r} ignored (scanner fired twice)"
-            )
-        self._last_scan = (text, now)
+        if (repeated := self.double_fire.repeated(text)) is not None:
+            return repeated
         try:
             parsed = scan.parse(text)
         except ScanError as error:

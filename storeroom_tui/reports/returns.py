@@ -1,19 +1,18 @@
 """Report 6: what comes back: return rate and time to return by item and by technician,
 and how long returned parts have sat in quarantine.
 
-The rate reads what each line of the WOs closed in the window issued and got back, as
-kept at closure (`line_usage`), grouped in SQL by item and WO assignee; the time to
-return joins each return movement of the window to the issue it settles (`related_id`).
+The rate and the time to return read what each line of the WOs closed in the window
+issued, got back, and how many days its returns took from the issue they settle, as kept
+at closure (`line_usage`), grouped in SQL by item and by WO assignee.
 Quarantine stock is the balance table at QUARANTINE, aged from the last return or receipt
 into it.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
-from sqlalchemy import and_, func, literal_column, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import func, literal_column, select
 from sqlmodel import Session
 
 from models import (
@@ -25,7 +24,6 @@ from models import (
     Movement,
     Serial,
     User,
-    WorkOrder,
 )
 from models._columns import utcnow
 from storeroom_tui import catalog
@@ -39,7 +37,6 @@ from storeroom_tui.reports.common import (
     Table,
     age_bucket,
     columns,
-    days_between,
     i,
     ratio,
     window,
@@ -49,60 +46,36 @@ from storeroom_tui.reports.hanging import _age_days
 ROW_LIMIT = 500
 
 
-def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    now = utcnow()
-    return (
-        datetime.combine(start, time.min, now.tzinfo),
-        datetime.combine(end + timedelta(days=1), time.min, now.tzinfo),
-    )
-
-
 def returns(session: Session, start: date | None = None, end: date | None = None) -> Report:
     start, end = window(start, end)
-    since, until = _bounds(start, end)
-    in_window = and_(Movement.created_at >= since, Movement.created_at < until)
-    issue = aliased(Movement, name="issue")
-    # days from each (unreversed) return back to the issue it settles
-    lag = days_between(session, issue.created_at, Movement.created_at)
 
-    # issued and returned per line of the WOs closed in the window, as kept at closure
-    # (line_usage, read from its covering index), by item and WO assignee; the days to
-    # return from the window's return movements and the issues they settle
+    # issued and returned per line of the WOs closed in the window, with how many returns
+    # came back and their days from the issue, all as kept at closure (line_usage, read
+    # from its covering index), by item or by WO assignee
     usage = LineUsage
     in_usage = (usage.closed_on >= start, usage.closed_on <= end)  # type: ignore[operator]
-    assignee = WorkOrder.assignee_id
 
-    def grouped(by_technician: bool) -> tuple[list, list]:
-        """(issued, returned) and (sum of days, returns) per item, or per WO assignee; by
-        item the counts come from line_usage's covering index alone."""
-        key = assignee if by_technician else usage.item_id
-        counts = select(key, func.sum(usage.issued), func.sum(usage.returned)).where(*in_usage)
-        lag_key = assignee if by_technician else Movement.item_id
-        lags = (
-            select(lag_key, func.sum(lag), func.count())
-            .select_from(Movement)
-            .join(issue, issue.id == Movement.related_id)
-            .where(in_window, Movement.kind == "return")
-        )
-        if by_technician:
-            counts = counts.join(WorkOrder, WorkOrder.id == usage.wo_id)
-            lags = lags.outerjoin(WorkOrder, WorkOrder.id == Movement.wo_id)
-        return (
-            session.execute(counts.group_by(key)).all(),
-            session.execute(lags.group_by(lag_key)).all(),
-        )
+    def grouped(by_technician: bool) -> list:
+        """(key, issued, returned, sum of days in thousandths, returns) per item or per WO
+        assignee."""
+        key = usage.assignee_id if by_technician else usage.item_id
+        totals = select(
+            key,
+            func.sum(usage.issued),
+            func.sum(usage.returned),
+            func.sum(usage.return_days),
+            func.sum(usage.returns),
+        ).where(*in_usage)
+        return list(session.execute(totals.group_by(key)).all())
 
     def table(by_technician: bool, label: tuple[str, str, str, str]) -> tuple[Table, int, int]:
-        groups, lag_groups = grouped(by_technician)
-        figures: dict[object, list] = {}
-        for key, iss, ret in groups:
-            figures[key] = [i(iss), i(ret), 0.0, 0]
-        for key, days, count in lag_groups:
-            entry = figures.setdefault(key, [0, 0, 0.0, 0])
-            entry[2], entry[3] = float(days or 0), i(count)
+        figures = {
+            key: (i(iss), i(ret), i(days), i(n))
+            for key, iss, ret, days, n in grouped(by_technician)
+        }
         rows = [
-            (key, iss, ret, ratio(ret, iss), int(round(lag_sum / n * MILLI)) if n else None)
-            for key, (iss, ret, lag_sum, n) in figures.items()
+            (key, iss, ret, ratio(ret, iss), (days + n // 2) // n if n else None)
+            for key, (iss, ret, days, n) in figures.items()
         ]
         # the highest rates first; named after choosing, so only the rows shown are named
         rows.sort(key=lambda r: (-(r[3] or 0), -r[1], r[0] is None, r[0] or 0))
@@ -139,46 +112,31 @@ def returns(session: Session, start: date | None = None, end: date | None = None
     quarantine = catalog.virtual_location(session, LocationKind.QUARANTINE)
     lot_of = func.coalesce(Movement.lot_id, literal_column("0"))
     serial_of = func.coalesce(Movement.serial_id, literal_column("0"))
+    # when each unit held there last came in (a return to inspect or a receipt held for
+    # inspection), looked up for the few balances held there, by item and place
     last_in = (
-        select(
-            Movement.item_id,
-            lot_of.label("lot_id"),
-            serial_of.label("serial_id"),
-            func.max(Movement.created_at).label("since"),
-        )
-        # stock reaches quarantine by a return to inspect or a receipt held for inspection
+        select(func.max(Movement.created_at))
         .where(
-            Movement.kind.in_(("return", "receive")),  # type: ignore[attr-defined]
+            Movement.item_id == Balance.item_id,
             Movement.to_location_id == quarantine.id,
+            Movement.kind.in_(("return", "receive")),  # type: ignore[attr-defined]
+            lot_of == Balance.lot_id,
+            serial_of == Balance.serial_id,
         )
-        .group_by(Movement.item_id, lot_of, serial_of)
-        .subquery()
+        .correlate(Balance)
+        .scalar_subquery()
+        .label("since")
     )
     now = utcnow()
     held = []
     for part, lot, serial, qty, avg, since in session.execute(
-        select(
-            Item.part_number,
-            Lot.lot_no,
-            Serial.serial_no,
-            Balance.qty,
-            Item.avg_cost,
-            last_in.c.since,
-        )
+        select(Item.part_number, Lot.lot_no, Serial.serial_no, Balance.qty, Item.avg_cost, last_in)
         .select_from(Balance)
         .join(Item, Item.id == Balance.item_id)
         .outerjoin(Lot, Lot.id == Balance.lot_id)
         .outerjoin(Serial, Serial.id == Balance.serial_id)
-        .outerjoin(
-            last_in,
-            and_(
-                last_in.c.item_id == Balance.item_id,
-                last_in.c.lot_id == Balance.lot_id,
-                last_in.c.serial_id == Balance.serial_id,
-            ),
-        )
         .where(Balance.location_id == quarantine.id, Balance.qty > 0)
-        .order_by(last_in.c.since)
+        .order_by(last_in)
     ):
         age = _age_days(since, now) if since is not None else 0
         held.append(

@@ -171,16 +171,26 @@ def upgrade() -> None:
         sa.Column("used", sa.Integer(), nullable=False),
         sa.Column("used_value", sa.Integer(), nullable=False),
         sa.Column("closed_on", sa.Date(), nullable=False),
+        sa.Column("assignee_id", sa.Integer(), nullable=True),
+        sa.Column("returns", sa.Integer(), nullable=False),
+        sa.Column("return_days", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("demand_line_id"),
         sa.ForeignKeyConstraint(["demand_line_id"], ["demand_line.id"]),
         sa.ForeignKeyConstraint(["wo_id"], ["work_order.id"]),
         sa.ForeignKeyConstraint(["item_id"], ["item.id"]),
+        sa.ForeignKeyConstraint(["assignee_id"], ["user_account.id"]),
     )
     op.create_index(op.f("ix_line_usage_wo_id"), "line_usage", ["wo_id"], unique=False)
     op.create_index(
         "ix_line_usage_closed_on",
         "line_usage",
         ["closed_on", "item_id", "tool", "planned", "used", "issued", "returned", "used_value"],
+        unique=False,
+    )
+    op.create_index(
+        "ix_line_usage_returns",
+        "line_usage",
+        ["closed_on", "item_id", "assignee_id", "issued", "returned", "returns", "return_days"],
         unique=False,
     )
     op.create_index(
@@ -207,6 +217,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_wo_asset_created", table_name="work_order")
     op.drop_index("ix_movement_kind_time", table_name="movement")
+    op.drop_index("ix_line_usage_returns", table_name="line_usage")
     op.drop_index("ix_line_usage_closed_on", table_name="line_usage")
     op.drop_index(op.f("ix_line_usage_wo_id"), table_name="line_usage")
     op.drop_table("line_usage")
