@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, literal_column, select
+from sqlalchemy import and_, func, literal_column, select
 from sqlmodel import Session
 
 from models import (
@@ -112,31 +112,46 @@ def returns(session: Session, start: date | None = None, end: date | None = None
     quarantine = catalog.virtual_location(session, LocationKind.QUARANTINE)
     lot_of = func.coalesce(Movement.lot_id, literal_column("0"))
     serial_of = func.coalesce(Movement.serial_id, literal_column("0"))
-    # when each unit held there last came in (a return to inspect or a receipt held for
-    # inspection), looked up for the few balances held there, by item and place
     last_in = (
-        select(func.max(Movement.created_at))
-        .where(
-            Movement.item_id == Balance.item_id,
-            Movement.to_location_id == quarantine.id,
-            Movement.kind.in_(("return", "receive")),  # type: ignore[attr-defined]
-            lot_of == Balance.lot_id,
-            serial_of == Balance.serial_id,
+        select(
+            Movement.item_id,
+            lot_of.label("lot_id"),
+            serial_of.label("serial_id"),
+            func.max(Movement.created_at).label("since"),
         )
-        .correlate(Balance)
-        .scalar_subquery()
-        .label("since")
+        # stock reaches quarantine by a return to inspect or a receipt held for inspection
+        .where(
+            Movement.kind.in_(("return", "receive")),  # type: ignore[attr-defined]
+            Movement.to_location_id == quarantine.id,
+        )
+        .group_by(Movement.item_id, lot_of, serial_of)
+        .subquery()
     )
     now = utcnow()
     held = []
     for part, lot, serial, qty, avg, since in session.execute(
-        select(Item.part_number, Lot.lot_no, Serial.serial_no, Balance.qty, Item.avg_cost, last_in)
+        select(
+            Item.part_number,
+            Lot.lot_no,
+            Serial.serial_no,
+            Balance.qty,
+            Item.avg_cost,
+            last_in.c.since,
+        )
         .select_from(Balance)
         .join(Item, Item.id == Balance.item_id)
         .outerjoin(Lot, Lot.id == Balance.lot_id)
         .outerjoin(Serial, Serial.id == Balance.serial_id)
+        .outerjoin(
+            last_in,
+            and_(
+                last_in.c.item_id == Balance.item_id,
+                last_in.c.lot_id == Balance.lot_id,
+                last_in.c.serial_id == Balance.serial_id,
+            ),
+        )
         .where(Balance.location_id == quarantine.id, Balance.qty > 0)
-        .order_by(last_in)
+        .order_by(last_in.c.since)
     ):
         age = _age_days(since, now) if since is not None else 0
         held.append(
