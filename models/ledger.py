@@ -63,6 +63,10 @@ class Movement(SQLModel, table=True):
             "wo_id",
             "qty",
         ),
+        # a WO's issues, returns and write-offs per line (the queue's readiness, the WIP
+        # position) from the index alone; without it SQLite reads every movement of the
+        # kind through ix_movement_kind_time (revision 0005)
+        Index("ix_movement_wo_kind", "wo_id", "kind", "demand_line_id", "qty"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -48,6 +48,12 @@ def upgrade() -> None:
         ["item_id", "to_location_id", "from_location_id", "wo_id", "qty"],
         unique=False,
     )
+    op.create_index(
+        "ix_movement_wo_kind",
+        "movement",
+        ["wo_id", "kind", "demand_line_id", "qty"],
+        unique=False,
+    )
     if op.get_bind().dialect.name == "sqlite":
         for statement in _SEARCH:
             op.execute(statement)
@@ -60,4 +66,5 @@ def downgrade() -> None:
         for trigger in ("insert", "delete", "update"):
             op.execute(f"DROP TRIGGER work_order_search_{trigger}")
         op.execute("DROP TABLE work_order_search")
+    op.drop_index("ix_movement_wo_kind", table_name="movement")
     op.drop_index("ix_movement_item_places", table_name="movement")
