@@ -856,8 +856,13 @@ def _add_line(
     return line
 
 
+# what a PO's status allows, as the services below check it (screens offer keys from these)
+SUBMITTABLE = (PoStatus.DRAFT, PoStatus.REFUSED)  # also: its lines may change
+CANCELLABLE = (PoStatus.DRAFT, PoStatus.PENDING_APPROVAL, PoStatus.REFUSED, PoStatus.APPROVED)
+
+
 def _require_draft(po: PurchaseOrder) -> None:
-    if po.status not in (PoStatus.DRAFT, PoStatus.REFUSED):
+    if po.status not in SUBMITTABLE:
         raise PurchaseOrderState(
             f"{po.number} is {po.status.replace('_', ' ')}: lines change only on a draft "
             "or refused PO",
@@ -1048,9 +1053,7 @@ def cancel_purchase_order(
     actor.require(Action.PURCHASE)
     po = find_purchase_order(session, po_number)
     lines = po_lines(session, po)
-    if po.status in (PoStatus.CLOSED, PoStatus.CANCELLED) or any(
-        line.received_qty for line in lines
-    ):
+    if po.status not in CANCELLABLE or any(line.received_qty for line in lines):
         raise PurchaseOrderState(
             f"{po.number} is {po.status.replace('_', ' ')}: only a PO with nothing received "
             "can be cancelled",
