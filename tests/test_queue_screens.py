@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from rich.segment import Segment
 from sqlalchemy import func, select
 from textual.widgets import DataTable, Input, Label, Static
 
@@ -500,3 +501,41 @@ async def test_k_opens_reconciliation_for_a_supervisor_and_an_unknown_wo_is_name
         await pilot.pause()
         assert "no work order 'WO-999999'" in message(app)
         assert not {"a", "i", "k", "h"} & shown_keys(app)
+
+
+async def test_the_queue_draws_its_cells_as_datatable_would(store, monkeypatch):
+    """QueueTable draws its body cells itself (screens/queue.py): every cell, on the
+    cursor's row or not, under the mouse or not, must come out as DataTable draws it."""
+    create(store, "Late job with a rather long title to be cut", due_date=date(2020, 1, 31))
+    create(store, "Urgent job", wo_type="EM", priority=3, due_date=date(2099, 1, 31))
+    create(store, "Inspect fan belt", "FAN-02", priority=2)
+    store.sign_in("C1")
+    datatable_draws = DataTable._render_cell
+    left_to_datatable: list[int] = []
+
+    def counted(table, row, *args):
+        left_to_datatable.append(row)
+        return datatable_draws(table, row, *args)
+
+    monkeypatch.setattr(DataTable, "_render_cell", counted)
+    for size in (SIZE, (120, 40)):
+        app = StoreroomApp(store, poll=False)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            table = app.screen.query_one("#queue", DataTable)
+            style = table.rich_style
+            drawn = 0
+            for row in range(-1, table.row_count):
+                for column, header in enumerate(table.ordered_columns):
+                    width = header.get_render_width(table)
+                    for cursor, hover in ((False, False), (True, False), (False, True)):
+                        table._cell_render_cache.clear()
+                        left_to_datatable.clear()
+                        ours = table._render_cell(row, column, style, width, cursor, hover)
+                        # the header is DataTable's; every body cell here is plain text
+                        assert left_to_datatable == ([row] if row == -1 else [])
+                        table._cell_render_cache.clear()
+                        theirs = datatable_draws(table, row, column, style, width, cursor, hover)
+                        assert list(Segment.simplify(ours[0])) == list(Segment.simplify(theirs[0]))
+                        drawn += 1
+            assert drawn == 3 * 4 * len(table.ordered_columns)
