@@ -82,7 +82,8 @@ def emit(payload: dict[str, Any], human: Any) -> None:
     if STATE.json:
         out.print_json(json.dumps(payload, default=str))
     elif isinstance(human, str):
-        out.print(human)
+        # a sentence is never broken inside a word: file paths and keys stay copyable
+        out.print(human, soft_wrap=True)
     else:
         out.print(human)
 

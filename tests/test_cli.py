@@ -1,20 +1,17 @@
-"""The `storeroom` command as a script sees it: the installed console script on real files.
+"""The `storeroom` command as a script sees it, on real files.
 
-Each test runs the real executable in a subprocess, and each call costs up to a second
-(mostly the import of SQLAlchemy). So the happy path is one long walk through a work
-order, and the refusals share one storeroom built once through the services and copied
-for each test.
+The commands run through `tests.command_line`: in this process through the same Typer
+app by default, and as the installed console script where the process itself is under
+test (usage errors, an uninitialised file). The happy path is one long walk through a
+work order, and the refusals share one storeroom built once through the services and
+copied for each test.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shlex
 import shutil
 import sqlite3
-import subprocess
-import sys
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,8 +23,7 @@ from storeroom_tui import catalog, counter, ledger, reservations, stock, workord
 from storeroom_tui.quantities import parse_money, parse_qty
 from storeroom_tui.reconciliation import reconcile
 from storeroom_tui.service import Storeroom
-
-STOREROOM = Path(sys.executable).parent / "storeroom"
+from tests.command_line import STOREROOM, run_storeroom
 
 SEAL_RECEIPT_KEY = "5ea10000-0000-4000-8000-000000000001"
 BRG_RECEIPT_KEY = "b0000000-0000-4000-8000-000000000001"
@@ -49,20 +45,9 @@ class Result:
         return " ".join(self.out.split())
 
 
-def storeroom(db: Path, command: str, user: str | None = "ADMIN") -> Result:
+def storeroom(db: Path, command: str, user: str | None = "ADMIN", *, real: bool = False) -> Result:
     """Run `storeroom <command>` on `db`, signed in through STOREROOM_USER."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("STOREROOM_")}
-    env.update({"STOREROOM_DB": str(db), "NO_COLOR": "1", "TERM": "dumb"})
-    if user is not None:
-        env["STOREROOM_USER"] = user
-    done = subprocess.run(
-        [str(STOREROOM), *shlex.split(command)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    return Result(done.returncode, done.stdout, done.stderr)
+    return Result(*run_storeroom(db, command, user, real=real))
 
 
 def ok(result: Result) -> Result:
@@ -464,7 +449,7 @@ def test_refusal_exits_1_with_a_message_naming_the_value_and_changes_nothing(
 def test_usage_error_exits_2_and_changes_nothing(
     prepared: Prepared, db: Path, command: str, complaint: str
 ) -> None:
-    result = storeroom(db, command)
+    result = storeroom(db, command, real=True)
 
     assert (result.code, result.out) == (2, "")
     assert complaint in result.err
@@ -516,8 +501,8 @@ def test_scans_post_what_they_can_and_exit_1_on_an_unknown_code(
 def test_uninitialised_database_is_refused_with_a_clear_message(tmp_path: Path) -> None:
     db = tmp_path / "never-initialised.db"
 
-    plain = storeroom(db, "stock BRG-6204")
-    as_json = storeroom(db, "stock BRG-6204 --json")
+    plain = storeroom(db, "stock BRG-6204", real=True)
+    as_json = storeroom(db, "stock BRG-6204 --json", real=True)
 
     message = f"{db} is not a storeroom database yet; run: storeroom init"
     assert (plain.code, plain.out, plain.err) == (1, "", f"refused: {message}\n")

@@ -1,17 +1,13 @@
 """`storeroom labour|contractor|downtime|rate|budget|cost|asset value|report|journal` as a
-script sees them: the installed console script in a subprocess, on a copy of the fixed
-cost plant (tests/costs_plant.py) built once through the services.
+script sees them (through `tests.command_line`), on a copy of the fixed cost plant
+(tests/costs_plant.py) built once through the services.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-import os
-import shlex
 import shutil
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,9 +17,8 @@ from openpyxl import load_workbook
 
 from storeroom_tui import ledger
 from storeroom_tui.service import Storeroom
+from tests.command_line import run_storeroom
 from tests.costs_plant import build
-
-STOREROOM = Path(sys.executable).parent / "storeroom"
 
 
 @dataclass(frozen=True)
@@ -41,15 +36,7 @@ class Result:
 
 
 def storeroom(db: Path, command: str, user: str | None = "ADMIN") -> Result:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("STOREROOM_")}
-    env.update({"STOREROOM_DB": str(db), "NO_COLOR": "1", "TERM": "dumb", "COLUMNS": "200"})
-    if user is not None:
-        env["STOREROOM_USER"] = user
-    done = subprocess.run(
-        [str(STOREROOM), *shlex.split(command)], env=env, capture_output=True, text=True,
-        timeout=60,
-    )  # fmt: skip
-    return Result(done.returncode, done.stdout, done.stderr)
+    return Result(*run_storeroom(db, command, user, columns=200))
 
 
 def ok(result: Result) -> Result:
