@@ -1,5 +1,5 @@
 """`python -m storeroom_tui` runs the `storeroom` command line."""
 
-from storeroom_tui.cli import main
+from storeroom_tui.launch import main
 
 main()
