@@ -1,10 +1,10 @@
 """The work-order queue and one WO's detail, read a page at a time from SQL.
 
 The queue never loads every work order: it filters with indexed columns where it can,
-pages with LIMIT/OFFSET, counts at most `COUNT_CAP` + 1 rows, and works out parts
-readiness for the rows of the page only. The detail gathers a WO's header, its demand
-lines as `wip.position` sees them and its status history; the small wrappers at the
-end let the screens change a WO by its number.
+pages with LIMIT/OFFSET, counts at most `COUNT_CAP` + 1 rows (fewer where counting would
+read a large view whole), and works out parts readiness for the rows of the page only.
+The detail gathers a WO's header, its demand lines as `wip.position` sees them and its
+status history; the small wrappers at the end let the screens change a WO by its number.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from datetime import date
 
 from sqlalchemy import (
     ColumnElement,
+    Integer,
     bindparam,
     case,
     column,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     or_,
     select,
     table,
+    union_all,
 )
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
@@ -125,16 +127,19 @@ class QueuePage:
     rows: list[QueueRow]
     offset: int
     limit: int
-    total: int  # capped at COUNT_CAP + 1
+    total: int  # capped at cap + 1
     filter: QueueFilter = field(default_factory=QueueFilter)
+    # how far the matches were counted: COUNT_CAP, or _ID_LIST_MAX where counting them
+    # would read a large view whole (see _page_ids)
+    cap: int = COUNT_CAP
 
     @property
     def capped(self) -> bool:
-        return self.total > COUNT_CAP
+        return self.total > self.cap
 
     @property
     def total_text(self) -> str:
-        return f"{COUNT_CAP:,}+" if self.capped else f"{self.total:,}"
+        return f"{self.cap:,}+" if self.capped else f"{self.total:,}"
 
     @property
     def has_next(self) -> bool:
@@ -155,7 +160,7 @@ class QueuePage:
             return f"no rows here of {self.total_text}"
         first, last = self.offset + 1, self.offset + len(self.rows)
         if self.capped:  # paged beyond the count: at least this many
-            return f"rows {first:,}–{last:,} of {max(last, COUNT_CAP):,}+"
+            return f"rows {first:,}–{last:,} of {max(last, self.cap):,}+"
         return f"rows {first:,}–{last:,} of {self.total_text}"
 
 
@@ -172,39 +177,95 @@ def _pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _conditions(session: Session, queue_filter: QueueFilter) -> list[ColumnElement[bool]]:
+@dataclass(frozen=True, slots=True)
+class _Match:
+    """How the page's work orders are found: the terms of the view (statuses, priority);
+    the text's terms that find every match at least cost (`found_by`: the trigram
+    index's answer where it has one) and those a walk in some order tests row by row
+    (`walked_by`: LIKE, which reads the columns an index walk has at hand); and the
+    number of matches where the index counted them (up to COUNT_CAP + 1), else None."""
+
+    view: list[ColumnElement[bool]]
+    found_by: list[ColumnElement[bool]]
+    walked_by: list[ColumnElement[bool]]
+    counted: int | None = None
+
+
+def _view(queue_filter: QueueFilter, statuses: bool = True) -> list[ColumnElement[bool]]:
+    """The terms of the statuses (unless left out) and priority chosen, on indexed columns."""
     conditions: list[ColumnElement[bool]] = []
-    if queue_filter.statuses != ALL_STATUSES:
+    if statuses and queue_filter.statuses != ALL_STATUSES:
         conditions.append(WorkOrder.status.in_(sorted(queue_filter.statuses)))  # type: ignore[attr-defined]
     if queue_filter.priority is not None:
         conditions.append(WorkOrder.priority == queue_filter.priority)  # type: ignore[arg-type]
-    text = queue_filter.text.strip()
-    if text:
-        pattern = _pattern(text)
-        # the asset table is small: match its tags once, then use work_order.asset_id's index
-        matching_assets = select(Asset.id).where(_like(session, Asset.tag, pattern))  # type: ignore[arg-type]
-        in_text: ColumnElement[bool] = or_(
-            _like(session, WorkOrder.number, pattern),  # type: ignore[arg-type]
-            _like(session, WorkOrder.title, pattern),  # type: ignore[arg-type]
-        )
-        if _searchable(session, text):
-            # The trigram index (models/search.py) finds a text of up to COUNT_CAP work
-            # orders instead of a scan of every title: a few (up to _ID_LIST_MAX) as a
-            # list of ids, more as the index's answer. A text more hold is left to LIKE,
-            # which finds a page of such dense matches after a short walk; so is one
-            # more than a few hold in a view of some statuses (the open ones are few:
-            # LIKE over them costs less than reading the index's thousands).
-            phrase = _phrase(text)
-            every_status = queue_filter.statuses == ALL_STATUSES
-            probe = _SEARCH_COUNT if every_status else _SEARCH_FEW
-            found = session.execute(probe, {"phrase": phrase}).scalar_one()
-            if found <= _ID_LIST_MAX:
-                ids = session.execute(_SEARCH, {"phrase": phrase}).scalars().all()
-                in_text = WorkOrder.id.in_(ids)  # type: ignore[union-attr]
-            elif every_status and found <= COUNT_CAP:
-                in_text = WorkOrder.id.in_(_SEARCH.params(phrase=phrase))  # type: ignore[union-attr]
-        conditions.append(or_(in_text, WorkOrder.asset_id.in_(matching_assets)))  # type: ignore[attr-defined]
     return conditions
+
+
+def _match(session: Session, queue_filter: QueueFilter) -> _Match:
+    view = _view(queue_filter)
+    text = queue_filter.text.strip()
+    if not text:
+        return _Match(view, [], [])
+    pattern = _pattern(text)
+    # the asset table is small: its matching tags are found first, so that a text no tag
+    # holds (the usual case) costs the work orders' scan no look-up of asset_id at all
+    asset_ids = list(
+        session.execute(select(Asset.id).where(_like(session, Asset.tag, pattern))).scalars()  # type: ignore[arg-type]
+    )
+    by_asset = [WorkOrder.asset_id.in_(asset_ids)] if asset_ids else []  # type: ignore[attr-defined]
+    like = or_(
+        _like(session, WorkOrder.number, pattern),  # type: ignore[arg-type]
+        _like(session, WorkOrder.title, pattern),  # type: ignore[arg-type]
+        *by_asset,
+    )
+    if not _searchable(session, text):
+        return _Match(view, [like], [like])
+    # The trigram index (models/search.py) finds a text of up to COUNT_CAP work orders
+    # instead of a scan of every title: a few (up to _ID_LIST_MAX) as a list of ids, more
+    # as the index's answer, and over every status it counts them (up to COUNT_CAP + 1).
+    # In a view of some statuses, a text more than a few hold is left to LIKE (the open
+    # ones are few: LIKE over them costs less than reading the index's thousands).
+    phrase = {"phrase": _phrase(text)}
+    every_status = queue_filter.statuses == ALL_STATUSES
+    most = COUNT_CAP if every_status else _ID_LIST_MAX
+    found = session.execute(_SEARCH_COUNT, {**phrase, "most": most + 1}).scalar_one()
+    if found <= _ID_LIST_MAX:
+        ids = session.execute(_SEARCH, phrase).scalars().all()
+        by_ids = or_(WorkOrder.id.in_(ids), *by_asset)  # type: ignore[union-attr]
+        counted = None
+        if every_status and queue_filter.priority is None:
+            counted = found + _count_of_assets(session, phrase, asset_ids, found)
+        return _Match(view, [by_ids], [by_ids], counted)
+    if not every_status:
+        return _Match(view, [like], [like])
+    counted = None
+    if queue_filter.priority is None:
+        counted = found
+        if found <= COUNT_CAP:
+            counted += _count_of_assets(session, phrase, asset_ids, found)
+    if found > COUNT_CAP:  # common: LIKE finds them after a short walk in any order
+        return _Match(view, [like], [like], counted)
+    by_index = or_(WorkOrder.id.in_(_SEARCH.params(phrase)), *by_asset)  # type: ignore[union-attr]
+    return _Match(view, [by_index], [like], counted)
+
+
+def _count_of_assets(
+    session: Session, phrase: dict[str, str], asset_ids: list[int], found: int
+) -> int:
+    """How many work orders of the matching assets the index's `found` left out (counted
+    up to COUNT_CAP + 1 in all)."""
+    if not asset_ids:
+        return 0
+    by_asset = (
+        select(WorkOrder.id)
+        .where(
+            WorkOrder.asset_id.in_(asset_ids),  # type: ignore[attr-defined]
+            WorkOrder.id.not_in(_SEARCH),  # type: ignore[union-attr]
+        )
+        .limit(COUNT_CAP + 1 - found)
+        .subquery()
+    )
+    return session.execute(select(func.count()).select_from(by_asset), phrase).scalar_one()
 
 
 def _searchable(session: Session, text: str) -> bool:
@@ -248,97 +309,134 @@ def _order_by(queue_filter: QueueFilter, walk: bool) -> list[ColumnElement]:
     return [WorkOrder.due_date.is_(None), direction(WorkOrder.due_date), number]  # type: ignore[union-attr,arg-type]
 
 
-# Up to this many matches the page is sorted from their ids; up to COUNT_CAP it is
-# sorted from one scan of the filter's index; beyond, the sort order's index is walked
-# (matches are then common, so a page is found after a short walk).
+# Up to this many matches the page is sorted from their ids; more, in priority order, come
+# from a walk of each status's covering index (_walk_by_status); in another order, up to
+# COUNT_CAP are sorted from one scan of the filter's index, and beyond, the sort order's
+# index is walked (matches are then common, so a page is found after a short walk).
 _ID_LIST_MAX = 1_000
+# a view of up to this many work orders is counted by LIKE whatever the text (a few ms);
+# in a larger one, a text the index did not count is counted only as far as _ID_LIST_MAX
+_SCAN_MAX = 20_000
 # a list of ids bound as one expanding parameter (cheaper than one bound value each)
 _IDS = bindparam("ids", expanding=True)
 # the work orders whose number or title holds a text, from the FTS5 trigram index
 _SEARCH_TABLE = table(WORK_ORDER_SEARCH, column("rowid"))
 _MATCH = literal_column(WORK_ORDER_SEARCH).op("MATCH")(bindparam("phrase"))
 _SEARCH = select(_SEARCH_TABLE.c.rowid).where(_MATCH)
-_SEARCH_COUNT = select(func.count()).select_from(_SEARCH.limit(COUNT_CAP + 1).subquery())
-_SEARCH_FEW = select(func.count()).select_from(_SEARCH.limit(_ID_LIST_MAX + 1).subquery())
+# how many of them, counted as far as the bound `most`
+_SEARCH_COUNT = select(func.count()).select_from(
+    _SEARCH.limit(bindparam("most", type_=Integer)).subquery()
+)
 
 
 def _page_ids(
     session: Session,
     queue_filter: QueueFilter,
-    conditions: list[ColumnElement[bool]],
+    match: _Match,
     offset: int,
     limit: int,
-) -> tuple[list[int], int]:
-    """The ids of one page, in order, and the number of matches (up to COUNT_CAP + 1).
+) -> tuple[list[int], int, int]:
+    """The ids of one page, in order, the number of matches, and how far they were counted
+    (COUNT_CAP, or _ID_LIST_MAX: the number is then at most cap + 1).
 
-    One bounded scan finds the matches; how the page is then sorted depends on how many
-    there were, so that neither a rare nor a common match costs a long walk.
+    Unless the index counted them, one bounded scan finds the matches; how the page is
+    then found depends on how many there were, so that neither a rare nor a common match
+    costs a long walk. Counting a text the index did not count (one or two characters on
+    SQLite; a view of some statuses or one priority) reads every row of the view that
+    does not hold it: in a view of more than _SCAN_MAX work orders (every status: all
+    200,000 of the large plant) the count stops at the first scan's _ID_LIST_MAX + 1
+    ("1,000+"), a far shorter read than a count to COUNT_CAP ('z': 5,146 matches, every
+    one of the 200,000 read to count them).
     """
-    matches = list(
-        session.execute(select(WorkOrder.id).where(*conditions).limit(_ID_LIST_MAX + 1)).scalars()
-    )
-    total = len(matches)
-    if total > _ID_LIST_MAX:
-        counted = _count_from_index(session, queue_filter)
-        if counted is None:
-            bounded = select(WorkOrder.id).where(*conditions).limit(COUNT_CAP + 1).subquery()
-            counted = session.execute(select(func.count()).select_from(bounded)).scalar_one()
-        total = counted
-    if total == 0 or (offset >= total and total <= COUNT_CAP):
-        return [], total
+    view, cap = match.view, COUNT_CAP
+    matches: list[int] = []
+    if match.counted is not None and match.counted > _ID_LIST_MAX:
+        total = match.counted
+    else:
+        first = select(WorkOrder.id).where(*view, *match.found_by).limit(_ID_LIST_MAX + 1)
+        matches = list(session.execute(first).scalars())
+        total = len(matches)
+        if total > _ID_LIST_MAX:
+            if match.found_by and _view_is_large(session, queue_filter):
+                cap = _ID_LIST_MAX
+            else:
+                bounded = (
+                    select(WorkOrder.id)
+                    .where(*view, *match.found_by)
+                    .limit(COUNT_CAP + 1)
+                    .subquery()
+                )
+                total = session.execute(select(func.count()).select_from(bounded)).scalar_one()
+    if total == 0 or (offset >= total and total <= cap):
+        return [], total, cap
+    if total > _ID_LIST_MAX and queue_filter.sort == "priority":
+        return _walk_by_status(session, queue_filter, match, offset, limit), total, cap
     query = select(WorkOrder.id)
     if queue_filter.sort == "asset":
         query = query.join(Asset, Asset.id == WorkOrder.asset_id)
     if total <= _ID_LIST_MAX:
         query = query.where(WorkOrder.id.in_(_IDS)).params(ids=matches)  # type: ignore[union-attr]
         walk = True
-    else:
-        query = query.where(*conditions)
-        walk = total > COUNT_CAP
+    elif total > cap:  # common: walk the sort order's index
+        query = query.where(*view, *match.walked_by)
+        walk = True
+    else:  # sort them all, found the cheapest way
+        query = query.where(*view, *match.found_by)
+        walk = False
     query = query.order_by(*_order_by(queue_filter, walk)).offset(offset).limit(limit)
-    return list(session.execute(query).scalars()), total
+    return list(session.execute(query).scalars()), total, cap
 
 
-def _count_from_index(session: Session, queue_filter: QueueFilter) -> int | None:
-    """The matches of a text alone (every status, any priority) up to COUNT_CAP + 1,
-    counted from the trigram index rather than by a LIKE over every title: the work
-    orders whose number or title holds it, then those of a matching asset not counted
-    yet (each part stops at the cap). None where the index cannot answer (another
-    backend, a short text, a status or priority filter)."""
-    text = queue_filter.text.strip()
-    if queue_filter.statuses != ALL_STATUSES or queue_filter.priority is not None:
-        return None
-    if not _searchable(session, text):
-        return None
-    phrase = {"phrase": _phrase(text)}
-    by_text = select(_SEARCH_TABLE.c.rowid).where(_MATCH).limit(COUNT_CAP + 1).subquery()
-    total = session.execute(select(func.count()).select_from(by_text), phrase).scalar_one()
-    if total > COUNT_CAP:
-        return total
-    matching_assets = select(Asset.id).where(_like(session, Asset.tag, _pattern(text)))  # type: ignore[arg-type]
-    by_asset = (
-        select(WorkOrder.id)
-        .where(
-            WorkOrder.asset_id.in_(matching_assets),  # type: ignore[attr-defined]
-            WorkOrder.id.not_in(select(_SEARCH_TABLE.c.rowid).where(_MATCH)),  # type: ignore[union-attr]
+def _walk_by_status(
+    session: Session, queue_filter: QueueFilter, match: _Match, offset: int, limit: int
+) -> list[int]:
+    """A page of more than _ID_LIST_MAX matches in priority order, walked status by
+    status and merged.
+
+    The queue's covering index (status, priority, number, due, asset, title) holds each
+    status's work orders in priority order with every column LIKE reads, so one walk per
+    status reads no row of the table, and SQLite merges the walks (MERGE (UNION ALL)),
+    each going only as far as the page needs: a text of thousands of matches is paged
+    after a short walk, not sorted whole, and at worst the walks read that index once.
+    One walk of the priority index would look each row up for its title, and goes far
+    when the matches gather late in that order ('seal' over every status: not one among
+    the 36,000 work orders of priority 1).
+    """
+    walks = [
+        select(WorkOrder.id, WorkOrder.priority, WorkOrder.number).where(
+            WorkOrder.status == status,
+            *_view(queue_filter, statuses=False),
+            *match.walked_by,
         )
-        .limit(COUNT_CAP + 1 - total)
-        .subquery()
-    )
-    return total + session.execute(select(func.count()).select_from(by_asset), phrase).scalar_one()
+        for status in sorted(queue_filter.statuses)
+    ]
+    merged = union_all(*walks)
+    order = [merged.selected_columns.priority, merged.selected_columns.number]
+    if queue_filter.descending:
+        order = [term.desc() for term in order]
+    page = merged.order_by(*order).offset(offset).limit(limit)
+    return [row[0] for row in session.execute(page)]
+
+
+def _view_is_large(session: Session, queue_filter: QueueFilter) -> bool:
+    """More than _SCAN_MAX work orders in the statuses and priority chosen (counted from
+    the status index as far as that)."""
+    view = select(WorkOrder.id).where(*_view(queue_filter)).limit(_SCAN_MAX + 1).subquery()
+    return session.execute(select(func.count()).select_from(view)).scalar_one() > _SCAN_MAX
 
 
 def work_order_queue(
     session: Session, queue_filter: QueueFilter, offset: int = 0, limit: int = PAGE_SIZE
 ) -> QueuePage:
-    """One page of the queue and the number of matches (counted up to COUNT_CAP + 1)."""
+    """One page of the queue and the number of matches (counted up to the page's cap + 1)."""
     if limit < 1:
         raise InvalidValue(f"a page holds at least one row, not {limit}", limit)
     offset = max(offset, 0)
-    conditions = _conditions(session, queue_filter)
-    page_ids, total = _page_ids(session, queue_filter, conditions, offset, limit)
+    page_ids, total, cap = _page_ids(
+        session, queue_filter, _match(session, queue_filter), offset, limit
+    )
     if not page_ids:
-        return QueuePage([], offset, limit, total, queue_filter)
+        return QueuePage([], offset, limit, total, queue_filter, cap)
     assignee = aliased(User)
     found = session.execute(
         select(
@@ -378,7 +476,7 @@ def work_order_queue(
                 emergency=wo_type == EMERGENCY_TYPE or priority == 1,
             )
         )
-    return QueuePage(rows, offset, limit, total, queue_filter)
+    return QueuePage(rows, offset, limit, total, queue_filter, cap)
 
 
 # --- parts readiness ----------------------------------------------------------------------

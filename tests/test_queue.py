@@ -4,11 +4,13 @@ readiness on hand-made work orders, and the detail the WO screen reads."""
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
 
 from storeroom_tui import catalog, counter, ledger, queue, reconciliation, workorders
 from storeroom_tui.errors import StoreroomError
@@ -262,6 +264,63 @@ def test_every_way_of_finding_a_page_gives_the_same_rows(
 
 
 @pytest.mark.parametrize(
+    ("id_list_max", "count_cap", "scan_max"),
+    [(1000, 10_000, 20_000), (1, 10_000, 20_000), (1, 2, 20_000), (1, 10_000, 2)],
+)
+@pytest.mark.parametrize("sort", queue.SORTS)
+def test_every_way_of_finding_a_filtered_page_gives_the_same_rows(
+    shop, monkeypatch, sort, id_list_max, count_cap, scan_max
+):
+    """A text by LIKE (one or two characters) or through the index (three and more), in
+    every status, the open ones or one priority, either way round, a page at a time: a
+    list of ids, one sort of them all, a walk of the sort's index or of each status's."""
+    filters = [
+        QueueFilter(text=text, statuses=statuses, priority=priority, sort=sort, descending=down)
+        for text in ("e", "p", "0", "pump", "bearing", "wo-00000")
+        for statuses in (ALL_STATUSES, queue.OPEN)
+        for priority in (None, 3)
+        for down in (False, True)
+    ]
+    expected = {f: [r.number for r in shop.read(work_order_queue, f).rows] for f in filters}
+    monkeypatch.setattr(queue, "_ID_LIST_MAX", id_list_max)
+    monkeypatch.setattr(queue, "COUNT_CAP", count_cap)
+    monkeypatch.setattr(queue, "_SCAN_MAX", scan_max)
+    for queue_filter in filters:
+        wanted = expected[queue_filter]
+        for offset in (0, 2, 4):
+            page = shop.read(work_order_queue, queue_filter, offset, 2)
+            assert [row.number for row in page.rows] == wanted[offset : offset + 2], (
+                queue_filter,
+                offset,
+            )
+            assert page.total == len(wanted) or (page.capped and page.total == page.cap + 1)
+
+
+def test_a_short_text_in_a_large_view_is_counted_only_as_far_as_the_first_scan(shop, monkeypatch):
+    """One or two characters no index answers: counting them in a view of more than
+    _SCAN_MAX work orders would read it whole, so the count stops at _ID_LIST_MAX + 1."""
+    monkeypatch.setattr(queue, "_ID_LIST_MAX", 2)
+    monkeypatch.setattr(queue, "_SCAN_MAX", 5)
+    every = QueueFilter(text="i", statuses=ALL_STATUSES, sort="number")  # 6 WOs, 5 match
+    page = shop.read(work_order_queue, every, 0, 2)
+    assert (page.total, page.cap, page.capped, page.range_text, page.has_next) == (
+        3,
+        2,
+        True,
+        "rows 1–2 of 2+",
+        True,
+    )
+    last = shop.read(work_order_queue, every, 4, 2)
+    assert ([row.number for row in last.rows], last.has_next) == (["WO-000006"], False)
+    # the open ones are 4, fewer than _SCAN_MAX: counted whole
+    page = shop.read(work_order_queue, QueueFilter(text="i", sort="number"), 0, 2)
+    assert (page.total, page.capped, page.range_text) == (3, False, "rows 1–2 of 3")
+    # three characters and more: the index counts them over every status
+    page = shop.read(work_order_queue, QueueFilter(text="wo-", statuses=ALL_STATUSES), 0, 2)
+    assert (page.total, page.capped, page.range_text) == (6, False, "rows 1–2 of 6")
+
+
+@pytest.mark.parametrize(
     ("kwargs", "named"),
     [
         ({"sort": "colour"}, "colour"),
@@ -445,3 +504,29 @@ def test_an_unknown_work_order_is_named(shop):
     with pytest.raises(StoreroomError) as caught:
         shop.read(queue.work_order_detail, "WO-999999")
     assert (caught.value.code, "WO-999999" in caught.value.message) == ("unknown_work_order", True)
+
+
+def test_a_page_of_common_matches_walks_each_status_in_the_covering_index(shop, monkeypatch):
+    """The priority order over many matches: one walk per status through ix_wo_queue (no
+    look-up of the table, no sort of all the matches), merged."""
+    monkeypatch.setattr(queue, "_ID_LIST_MAX", 1)
+    sent: list[tuple[str, object]] = []
+
+    def keep(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+        if "UNION ALL" in statement:
+            sent.append((statement, parameters))
+
+    event.listen(shop.db.engine, "before_cursor_execute", keep)
+    try:
+        page = shop.read(work_order_queue, QueueFilter(text="e", statuses=ALL_STATUSES), 0, 3)
+    finally:
+        event.remove(shop.db.engine, "before_cursor_execute", keep)
+    assert [row.number for row in page.rows] == ["WO-000004", "WO-000002", "WO-000003"]
+    [(statement, parameters)] = sent
+    with sqlite3.connect(shop.db.location) as db:
+        plan = [row[-1] for row in db.execute(f"EXPLAIN QUERY PLAN {statement}", parameters)]
+    assert "MERGE (UNION ALL)" in plan
+    walks = [step for step in plan if step.startswith(("SCAN", "SEARCH"))]
+    assert len(walks) == len(ALL_STATUSES)
+    assert all("USING COVERING INDEX ix_wo_queue (status=?)" in step for step in walks), plan
+    assert not any("TEMP B-TREE" in step for step in plan), plan
