@@ -425,11 +425,9 @@ class ReconcileScreen(StoreroomScreen):
 
     # --- input ------------------------------------------------------------------------------
 
-    @on(Input.Submitted, "#scan")
-    def scanned(self, event: Input.Submitted) -> None:
-        text = event.value
-        event.input.value = ""
-        self.feed(text)
+    @on(ScanInput.Scanned)
+    def scanned(self, event: ScanInput.Scanned) -> None:
+        self.feed(event.text)
 
     def action_submit_scan(self) -> None:
         field = self.query_one(ScanInput)
@@ -440,9 +438,7 @@ class ReconcileScreen(StoreroomScreen):
             if self.summary is not None:
                 self.query_one("#lines", DataTable).focus()
             return
-        text = field.value
-        field.value = ""
-        self.feed(text)
+        field.take()
 
     def feed(self, text: str) -> None:
         if not text.strip():

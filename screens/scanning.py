@@ -7,7 +7,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Input, Label
+from textual.widgets import DataTable, Label
 
 from screens.base import StoreroomScreen
 from screens.dialogs import ConfirmDialog, ReasonDialog
@@ -115,17 +115,12 @@ class ScanScreen(StoreroomScreen):
 
     # --- input ------------------------------------------------------------------------------
 
-    @on(Input.Submitted, "#scan")
-    def scanned(self, event: Input.Submitted) -> None:
-        text = event.value
-        event.input.value = ""
-        self.feed(text)
+    @on(ScanInput.Scanned)
+    def scanned(self, event: ScanInput.Scanned) -> None:
+        self.feed(event.text)
 
     def action_submit_scan(self) -> None:
-        scan_field = self.query_one(ScanInput)
-        text = scan_field.value
-        scan_field.value = ""
-        self.feed(text)
+        self.query_one(ScanInput).take()
 
     def feed(self, text: str) -> None:
         assert self.session is not None

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label
+from textual.widgets import Label
 
 from screens.widgets import MessageLine, ScanInput, StoreroomFooter
 from storeroom_tui.errors import StoreroomError
@@ -28,10 +28,9 @@ class SignInScreen(ModalScreen[bool]):
     def on_mount(self) -> None:
         self.query_one(ScanInput).focus()
 
-    @on(Input.Submitted)
-    def badge_given(self, event: Input.Submitted) -> None:
-        badge = event.value.strip()
-        event.input.value = ""
+    @on(ScanInput.Scanned)
+    def badge_given(self, event: ScanInput.Scanned) -> None:
+        badge = event.text.strip()
         if not badge:
             return
         try:

@@ -10,7 +10,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Input, Label, OptionList, Static
+from textual.widgets import DataTable, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from screens.base import StoreroomScreen
@@ -102,20 +102,16 @@ class StockScreen(StoreroomScreen):
 
     # --- input ------------------------------------------------------------------------------
 
-    @on(Input.Submitted, "#scan")
-    def scanned(self, event: Input.Submitted) -> None:
-        text = event.value
-        event.input.value = ""
-        self.look_up(text)
+    @on(ScanInput.Scanned)
+    def scanned(self, event: ScanInput.Scanned) -> None:
+        self.look_up(event.text)
 
     def action_submit_scan(self) -> None:
         field = self.query_one(ScanInput)
         if self.focused is not field:
             self.focus_scan()
             return
-        text = field.value
-        field.value = ""
-        self.look_up(text)
+        field.take()
 
     def look_up(self, text: str) -> None:
         """One scan or typed text: show that item, or list the items it matches."""

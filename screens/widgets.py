@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import Footer, Input, Static
 
 from storeroom_tui.scanflow import Outcome, Tone
@@ -21,8 +22,28 @@ class ScanInput(Input):
     }
     """
 
+    class Scanned(Message):
+        """A scan (or typed code) was finished with Enter or Tab; the field is empty again."""
+
+        def __init__(self, scan_input: ScanInput, text: str) -> None:
+            super().__init__()
+            self.scan_input = scan_input
+            self.text = text
+
+        @property
+        def control(self) -> ScanInput:
+            return self.scan_input
+
     def __init__(self, placeholder: str = "scan…", id: str | None = "scan") -> None:  # noqa: A002
         super().__init__(placeholder=placeholder, id=id, select_on_focus=False)
+
+    async def action_submit(self) -> None:
+        self.take()
+
+    def take(self) -> None:
+        """Hand what was typed to the screen as one scan, and clear the field for the next."""
+        text, self.value = self.value, ""
+        self.post_message(self.Scanned(self, text))
 
 
 _STYLE = {
