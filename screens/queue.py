@@ -14,6 +14,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label
@@ -108,69 +109,103 @@ class QueueTable(DataTable):
             ]
         super()._update_dimensions(new_rows)
 
-    def _render_cell(
+    def _render_line_in_row(
         self,
-        row_index: int,
-        column_index: int,
+        row_key: RowKey,
+        line_no: int,
         base_style: Style,
-        width: int,
-        cursor: bool = False,
-        hover: bool = False,
-    ) -> list[list[Segment]]:
-        """A body cell the screen made (one line of plain styled text that fits) is drawn
-        straight into its segments: DataTable would render it through Rich's Padding and
-        Styled (about 0.1 ms a cell, 30-40 ms for a new page of 35 rows × 8 columns) to the
-        very same segments. Any other cell, the header and the cursor's styles included,
-        is left to DataTable; tests/test_queue_screens.py compares the two."""
-        if row_index < self.fixed_rows or column_index < self.fixed_columns:
-            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        row_key = self._row_locations.get_key(row_index)
-        column_key = self._column_locations.get_key(column_index)
+        cursor_location: Coordinate,
+        hover_location: Coordinate,
+    ) -> tuple[list[list[Segment]], list[list[Segment]]]:
+        """A row of the page (one line of plain styled text in each cell, as `cells` makes
+        them) is drawn in one pass straight into its segments. DataTable would render each
+        cell through Rich's Padding and Styled and look the cursor's styles up cell by
+        cell: 0.1 ms a cell, 30-40 ms for a new page of 35 rows × 8 columns, to the very
+        same segments. The header, and any row not like that, are left to DataTable;
+        tests/test_queue_screens.py compares the two."""
+        cursor_type, show_cursor = self.cursor_type, self.show_cursor
+        if (
+            row_key is self._header_row_key
+            or line_no
+            or cursor_type != "row"
+            or self.fixed_rows
+            or self.fixed_columns
+            or (self._labelled_row_exists and self.show_row_labels)
+        ):
+            return super()._render_line_in_row(
+                row_key, line_no, base_style, cursor_location, hover_location
+            )
         cache_key = (
             row_key,
-            column_key,
+            line_no,
             base_style,
-            cursor,
-            hover,
+            cursor_location,
+            hover_location,
+            cursor_type,
+            show_cursor,
             self._show_hover_cursor,
             self._update_count,
             self._pseudo_class_state,
         )
-        lines = self._cell_render_cache.get(cache_key)
-        if lines is not None:
-            return lines
-        row = self.rows.get(row_key)  # type: ignore[arg-type]
-        cell = self._data.get(row_key, {}).get(column_key)  # type: ignore[arg-type]
-        if row is None or row.height != 1 or not _plain_line(cell, width, self.cell_padding):
-            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        assert isinstance(cell, Text)
+        drawn = self._row_render_cache.get(cache_key)
+        if drawn is not None:
+            return drawn
+        row, data = self.rows.get(row_key), self._data.get(row_key)
+        padding = self.cell_padding
+        columns = self.ordered_columns
+        widths = [column.get_render_width(self) for column in columns]
+        cells = [data.get(column.key) for column in columns] if data is not None else []
+        if (
+            row is None
+            or row.height != 1
+            or row_key not in self._row_locations
+            or not cells
+            or not all(_plain_line(c, w, padding) for c, w in zip(cells, widths, strict=True))
+        ):
+            return super()._render_line_in_row(
+                row_key, line_no, base_style, cursor_location, hover_location
+            )
+        row_index = self._row_locations.get(row_key)
+        row_style = self._get_row_style(row_index, base_style)
+        # a row cursor highlights every cell of its row alike, and so does the mouse
+        cursor, hover = cursor_location.row == row_index, hover_location.row == row_index
         component_style, post_style = self._get_styles_to_render_cell(
             False,
             False,
             False,
             hover,
             cursor,
-            self.show_cursor,
+            show_cursor,
             self._show_hover_cursor,
             self.cursor_foreground_priority == "css",
             self.cursor_background_priority == "css",
         )
-        # the order DataTable's Styled(Padding(cell)) adds them in: before, the cell's, after
-        before = base_style + Style.from_meta({"row": row_index, "column": column_index})
-        before += component_style
-        blank = before + post_style
-        segments = []
-        if self.cell_padding:
-            segments.append(Segment(" " * self.cell_padding, blank))
-        if cell.plain:
-            style = self.app.console.get_style(cell.style, default=Style.null())
-            segments.append(Segment(cell.plain, before + style + post_style))
-        rest = width - self.cell_padding - cell.cell_len
-        if rest:
-            segments.append(Segment(" " * rest, blank))
-        lines = [segments]
-        self._cell_render_cache[cache_key] = lines
-        return lines
+        console = self.app.console
+        scrollable = []
+        for column_index, (cell, width) in enumerate(zip(cells, widths, strict=True)):
+            assert isinstance(cell, Text)
+            # the order Styled(Padding(cell)) adds them in: before, the cell's own, after
+            before = row_style + Style.from_meta({"row": row_index, "column": column_index})
+            before += component_style
+            blank = before + post_style
+            segments = [Segment(" " * padding, blank)] if padding else []
+            if cell.plain:
+                own = console.get_style(cell.style, default=Style.null())
+                segments.append(Segment(cell.plain, before + own + post_style))
+            if rest := width - padding - cell.cell_len:
+                segments.append(Segment(" " * rest, blank))
+            scrollable.append(segments)
+        # the blank beyond the last column, styled as DataTable styles it under a row cursor
+        extend_style, _ = self._get_styles_to_render_cell(
+            False, False, False, hover, cursor, show_cursor, self._show_hover_cursor, False, False
+        )
+        extend_style = row_style + extend_style
+        extend_style += Style.from_meta({"row": row_index, "column": 0, "out_of_bounds": True})
+        remaining = max(0, self.size.width - sum(widths) - self._row_label_column_width)
+        scrollable.append([Segment(" " * remaining, extend_style)])
+        drawn = ([], scrollable)
+        self._row_render_cache[cache_key] = drawn
+        return drawn
 
 
 def _plain_line(cell: object, width: int, padding: int) -> bool:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from rich.segment import Segment
 from sqlalchemy import func, select
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Input, Label, Static
 
 from models import Movement
@@ -503,39 +504,46 @@ async def test_k_opens_reconciliation_for_a_supervisor_and_an_unknown_wo_is_name
         assert not {"a", "i", "k", "h"} & shown_keys(app)
 
 
-async def test_the_queue_draws_its_cells_as_datatable_would(store, monkeypatch):
-    """QueueTable draws its body cells itself (screens/queue.py): every cell, on the
-    cursor's row or not, under the mouse or not, must come out as DataTable draws it."""
+async def test_the_queue_draws_its_rows_as_datatable_would(store, monkeypatch):
+    """QueueTable draws the rows of its page itself (screens/queue.py): every row, under
+    the cursor or not, under the mouse or not, must come out as DataTable draws it."""
     create(store, "Late job with a rather long title to be cut", due_date=date(2020, 1, 31))
     create(store, "Urgent job", wo_type="EM", priority=3, due_date=date(2099, 1, 31))
     create(store, "Inspect fan belt", "FAN-02", priority=2)
     store.sign_in("C1")
-    datatable_draws = DataTable._render_cell
-    left_to_datatable: list[int] = []
+    datatable_draws = DataTable._render_line_in_row
+    left_to_datatable: list[object] = []
 
-    def counted(table, row, *args):
-        left_to_datatable.append(row)
-        return datatable_draws(table, row, *args)
+    def counted(table, row_key, *args):
+        left_to_datatable.append(row_key)
+        return datatable_draws(table, row_key, *args)
 
-    monkeypatch.setattr(DataTable, "_render_cell", counted)
+    monkeypatch.setattr(DataTable, "_render_line_in_row", counted)
     for size in (SIZE, (120, 40)):
         app = StoreroomApp(store, poll=False)
         async with app.run_test(size=size) as pilot:
             await pilot.pause()
             table = app.screen.query_one("#queue", DataTable)
             style = table.rich_style
+            keys = [table._header_row_key, *table.rows]
+            places = [Coordinate(row, 0) for row in (-1, 0, 1, 2)]
             drawn = 0
-            for row in range(-1, table.row_count):
-                for column, header in enumerate(table.ordered_columns):
-                    width = header.get_render_width(table)
-                    for cursor, hover in ((False, False), (True, False), (False, True)):
+            for key, mouse in ((key, mouse) for key in keys for mouse in (False, True)):
+                table._show_hover_cursor = mouse  # the mouse over the table: hover shows
+                for cursor in places:
+                    for hover in places:
+                        table._row_render_cache.clear()
                         table._cell_render_cache.clear()
                         left_to_datatable.clear()
-                        ours = table._render_cell(row, column, style, width, cursor, hover)
-                        # the header is DataTable's; every body cell here is plain text
-                        assert left_to_datatable == ([row] if row == -1 else [])
+                        ours = table._render_line_in_row(key, 0, style, cursor, hover)
+                        # the header is DataTable's; every row of the page here is plain text
+                        assert left_to_datatable == ([key] if key is keys[0] else [])
+                        table._row_render_cache.clear()
                         table._cell_render_cache.clear()
-                        theirs = datatable_draws(table, row, column, style, width, cursor, hover)
-                        assert list(Segment.simplify(ours[0])) == list(Segment.simplify(theirs[0]))
+                        theirs = datatable_draws(table, key, 0, style, cursor, hover)
+                        assert [list(Segment.simplify(cell)) for cell in ours[1]] == [
+                            list(Segment.simplify(cell)) for cell in theirs[1]
+                        ]
+                        assert ours[0] == theirs[0] == []
                         drawn += 1
-            assert drawn == 3 * 4 * len(table.ordered_columns)
+            assert drawn == 2 * 4 * len(places) ** 2
