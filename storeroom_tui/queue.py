@@ -207,12 +207,13 @@ def _match(session: Session, queue_filter: QueueFilter) -> _Match:
     if not text:
         return _Match(view, [], [])
     pattern = _pattern(text)
-    # the asset table is small: its matching tags are found first, so that a text no tag
-    # holds (the usual case) costs the work orders' scan no look-up of asset_id at all
-    asset_ids = list(
-        session.execute(select(Asset.id).where(_like(session, Asset.tag, pattern))).scalars()  # type: ignore[arg-type]
-    )
-    by_asset = [WorkOrder.asset_id.in_(asset_ids)] if asset_ids else []  # type: ignore[attr-defined]
+    # the asset table is small: whether a tag holds the text is asked first, so that a text
+    # none holds (the usual case) costs the work orders' scan no test of asset_id at all;
+    # the tags are then matched in SQL (a bound list of hundreds of ids, once per status
+    # walked, costs more to send than to match)
+    matching_assets = select(Asset.id).where(_like(session, Asset.tag, pattern))  # type: ignore[arg-type]
+    any_asset = session.execute(matching_assets.limit(1)).first() is not None
+    by_asset = [WorkOrder.asset_id.in_(matching_assets)] if any_asset else []  # type: ignore[attr-defined]
     like = or_(
         _like(session, WorkOrder.number, pattern),  # type: ignore[arg-type]
         _like(session, WorkOrder.title, pattern),  # type: ignore[arg-type]
@@ -234,7 +235,7 @@ def _match(session: Session, queue_filter: QueueFilter) -> _Match:
         by_ids = or_(WorkOrder.id.in_(ids), *by_asset)  # type: ignore[union-attr]
         counted = None
         if every_status and queue_filter.priority is None:
-            counted = found + _count_of_assets(session, phrase, asset_ids, found)
+            counted = found + _count_of_assets(session, phrase, by_asset, found)
         return _Match(view, [by_ids], [by_ids], counted)
     if not every_status:
         return _Match(view, [like], [like])
@@ -242,7 +243,7 @@ def _match(session: Session, queue_filter: QueueFilter) -> _Match:
     if queue_filter.priority is None:
         counted = found
         if found <= COUNT_CAP:
-            counted += _count_of_assets(session, phrase, asset_ids, found)
+            counted += _count_of_assets(session, phrase, by_asset, found)
     if found > COUNT_CAP:  # common: LIKE finds them after a short walk in any order
         return _Match(view, [like], [like], counted)
     by_index = or_(WorkOrder.id.in_(_SEARCH.params(phrase)), *by_asset)  # type: ignore[union-attr]
@@ -250,22 +251,19 @@ def _match(session: Session, queue_filter: QueueFilter) -> _Match:
 
 
 def _count_of_assets(
-    session: Session, phrase: dict[str, str], asset_ids: list[int], found: int
+    session: Session, phrase: dict[str, str], by_asset: list[ColumnElement[bool]], found: int
 ) -> int:
     """How many work orders of the matching assets the index's `found` left out (counted
     up to COUNT_CAP + 1 in all)."""
-    if not asset_ids:
+    if not by_asset:
         return 0
-    by_asset = (
+    extra = (
         select(WorkOrder.id)
-        .where(
-            WorkOrder.asset_id.in_(asset_ids),  # type: ignore[attr-defined]
-            WorkOrder.id.not_in(_SEARCH),  # type: ignore[union-attr]
-        )
+        .where(*by_asset, WorkOrder.id.not_in(_SEARCH))  # type: ignore[union-attr]
         .limit(COUNT_CAP + 1 - found)
         .subquery()
     )
-    return session.execute(select(func.count()).select_from(by_asset), phrase).scalar_one()
+    return session.execute(select(func.count()).select_from(extra), phrase).scalar_one()
 
 
 def _searchable(session: Session, text: str) -> bool:
