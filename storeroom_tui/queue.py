@@ -25,6 +25,7 @@ from sqlalchemy import (
     table,
     union_all,
 )
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -164,9 +165,9 @@ class QueuePage:
         return f"rows {first:,}–{last:,} of {self.total_text}"
 
 
-def _like(session: Session, column: ColumnElement[str], pattern: str) -> ColumnElement[bool]:
+def _like(db: Connection, column: ColumnElement[str], pattern: str) -> ColumnElement[bool]:
     # SQLite's LIKE ignores ASCII case already (and stays cheap); elsewhere ask for ILIKE
-    if session.get_bind().dialect.name == "sqlite":
+    if db.dialect.name == "sqlite":
         return column.like(pattern, escape="\\")
     return column.ilike(pattern, escape="\\")
 
@@ -201,7 +202,7 @@ def _view(queue_filter: QueueFilter, statuses: bool = True) -> list[ColumnElemen
     return conditions
 
 
-def _match(session: Session, queue_filter: QueueFilter) -> _Match:
+def _match(db: Connection, queue_filter: QueueFilter) -> _Match:
     view = _view(queue_filter)
     text = queue_filter.text.strip()
     if not text:
@@ -211,15 +212,15 @@ def _match(session: Session, queue_filter: QueueFilter) -> _Match:
     # none holds (the usual case) costs the work orders' scan no test of asset_id at all;
     # the tags are then matched in SQL (a bound list of hundreds of ids, once per status
     # walked, costs more to send than to match)
-    matching_assets = select(Asset.id).where(_like(session, Asset.tag, pattern))  # type: ignore[arg-type]
-    any_asset = session.execute(matching_assets.limit(1)).first() is not None
+    matching_assets = select(Asset.id).where(_like(db, Asset.tag, pattern))  # type: ignore[arg-type]
+    any_asset = db.execute(matching_assets.limit(1)).first() is not None
     by_asset = [WorkOrder.asset_id.in_(matching_assets)] if any_asset else []  # type: ignore[attr-defined]
     like = or_(
-        _like(session, WorkOrder.number, pattern),  # type: ignore[arg-type]
-        _like(session, WorkOrder.title, pattern),  # type: ignore[arg-type]
+        _like(db, WorkOrder.number, pattern),  # type: ignore[arg-type]
+        _like(db, WorkOrder.title, pattern),  # type: ignore[arg-type]
         *by_asset,
     )
-    if not _searchable(session, text):
+    if not _searchable(db, text):
         return _Match(view, [like], [like])
     # The trigram index (models/search.py) finds a text of up to COUNT_CAP work orders
     # instead of a scan of every title: a few (up to _ID_LIST_MAX) as a list of ids, more
@@ -229,13 +230,13 @@ def _match(session: Session, queue_filter: QueueFilter) -> _Match:
     phrase = {"phrase": _phrase(text)}
     every_status = queue_filter.statuses == ALL_STATUSES
     most = COUNT_CAP if every_status else _ID_LIST_MAX
-    found = session.execute(_SEARCH_COUNT, {**phrase, "most": most + 1}).scalar_one()
+    found = db.execute(_SEARCH_COUNT, {**phrase, "most": most + 1}).scalar_one()
     if found <= _ID_LIST_MAX:
-        ids = session.execute(_SEARCH, phrase).scalars().all()
+        ids = db.execute(_SEARCH, phrase).scalars().all()
         by_ids = or_(WorkOrder.id.in_(ids), *by_asset)  # type: ignore[union-attr]
         counted = None
         if every_status and queue_filter.priority is None:
-            counted = found + _count_of_assets(session, phrase, by_asset, found)
+            counted = found + _count_of_assets(db, phrase, by_asset, found)
         return _Match(view, [by_ids], [by_ids], counted)
     if not every_status:
         return _Match(view, [like], [like])
@@ -243,7 +244,7 @@ def _match(session: Session, queue_filter: QueueFilter) -> _Match:
     if queue_filter.priority is None:
         counted = found
         if found <= COUNT_CAP:
-            counted += _count_of_assets(session, phrase, by_asset, found)
+            counted += _count_of_assets(db, phrase, by_asset, found)
     if found > COUNT_CAP:  # common: LIKE finds them after a short walk in any order
         return _Match(view, [like], [like], counted)
     by_index = or_(WorkOrder.id.in_(_SEARCH.params(phrase)), *by_asset)  # type: ignore[union-attr]
@@ -251,7 +252,7 @@ def _match(session: Session, queue_filter: QueueFilter) -> _Match:
 
 
 def _count_of_assets(
-    session: Session, phrase: dict[str, str], by_asset: list[ColumnElement[bool]], found: int
+    db: Connection, phrase: dict[str, str], by_asset: list[ColumnElement[bool]], found: int
 ) -> int:
     """How many work orders of the matching assets the index's `found` left out (counted
     up to COUNT_CAP + 1 in all)."""
@@ -263,12 +264,12 @@ def _count_of_assets(
         .limit(COUNT_CAP + 1 - found)
         .subquery()
     )
-    return session.execute(select(func.count()).select_from(extra), phrase).scalar_one()
+    return db.execute(select(func.count()).select_from(extra), phrase).scalar_one()
 
 
-def _searchable(session: Session, text: str) -> bool:
+def _searchable(db: Connection, text: str) -> bool:
     """SQLite, and a text the trigram index can answer (three characters or more)."""
-    return session.get_bind().dialect.name == "sqlite" and len(text) >= MIN_SEARCH_LENGTH
+    return db.dialect.name == "sqlite" and len(text) >= MIN_SEARCH_LENGTH
 
 
 def _phrase(text: str) -> str:
@@ -328,7 +329,7 @@ _SEARCH_COUNT = select(func.count()).select_from(
 
 
 def _page_ids(
-    session: Session,
+    db: Connection,
     queue_filter: QueueFilter,
     match: _Match,
     offset: int,
@@ -352,10 +353,10 @@ def _page_ids(
         total = match.counted
     else:
         first = select(WorkOrder.id).where(*view, *match.found_by).limit(_ID_LIST_MAX + 1)
-        matches = list(session.execute(first).scalars())
+        matches = list(db.execute(first).scalars())
         total = len(matches)
         if total > _ID_LIST_MAX:
-            if match.found_by and _view_is_large(session, queue_filter):
+            if match.found_by and _view_is_large(db, queue_filter):
                 cap = _ID_LIST_MAX
             else:
                 bounded = (
@@ -364,11 +365,11 @@ def _page_ids(
                     .limit(COUNT_CAP + 1)
                     .subquery()
                 )
-                total = session.execute(select(func.count()).select_from(bounded)).scalar_one()
+                total = db.execute(select(func.count()).select_from(bounded)).scalar_one()
     if total == 0 or (offset >= total and total <= cap):
         return [], total, cap
     if total > _ID_LIST_MAX and queue_filter.sort == "priority":
-        return _walk_by_status(session, queue_filter, match, offset, limit), total, cap
+        return _walk_by_status(db, queue_filter, match, offset, limit), total, cap
     query = select(WorkOrder.id)
     if queue_filter.sort == "asset":
         query = query.join(Asset, Asset.id == WorkOrder.asset_id)
@@ -382,11 +383,11 @@ def _page_ids(
         query = query.where(*view, *match.found_by)
         walk = False
     query = query.order_by(*_order_by(queue_filter, walk)).offset(offset).limit(limit)
-    return list(session.execute(query).scalars()), total, cap
+    return list(db.execute(query).scalars()), total, cap
 
 
 def _walk_by_status(
-    session: Session, queue_filter: QueueFilter, match: _Match, offset: int, limit: int
+    db: Connection, queue_filter: QueueFilter, match: _Match, offset: int, limit: int
 ) -> list[int]:
     """A page of more than _ID_LIST_MAX matches in priority order, walked status by
     status and merged.
@@ -413,14 +414,34 @@ def _walk_by_status(
     if queue_filter.descending:
         order = [term.desc() for term in order]
     page = merged.order_by(*order).offset(offset).limit(limit)
-    return [row[0] for row in session.execute(page)]
+    return [row[0] for row in db.execute(page)]
 
 
-def _view_is_large(session: Session, queue_filter: QueueFilter) -> bool:
+def _view_is_large(db: Connection, queue_filter: QueueFilter) -> bool:
     """More than _SCAN_MAX work orders in the statuses and priority chosen (counted from
     the status index as far as that)."""
     view = select(WorkOrder.id).where(*_view(queue_filter)).limit(_SCAN_MAX + 1).subquery()
-    return session.execute(select(func.count()).select_from(view)).scalar_one() > _SCAN_MAX
+    return db.execute(select(func.count()).select_from(view)).scalar_one() > _SCAN_MAX
+
+
+# the columns of the page's rows, by their ids (built once)
+_ASSIGNEE = aliased(User)
+_PAGE_ROWS = (
+    select(
+        WorkOrder.id,
+        WorkOrder.number,
+        WorkOrder.priority,
+        WorkOrder.status,
+        WorkOrder.wo_type,
+        Asset.tag,
+        WorkOrder.title,
+        WorkOrder.due_date,
+        _ASSIGNEE.name,
+    )
+    .join(Asset, Asset.id == WorkOrder.asset_id)
+    .outerjoin(_ASSIGNEE, _ASSIGNEE.id == WorkOrder.assignee_id)
+    .where(WorkOrder.id.in_(_IDS))  # type: ignore[union-attr]
+)
 
 
 def work_order_queue(
@@ -430,29 +451,11 @@ def work_order_queue(
     if limit < 1:
         raise InvalidValue(f"a page holds at least one row, not {limit}", limit)
     offset = max(offset, 0)
-    page_ids, total, cap = _page_ids(
-        session, queue_filter, _match(session, queue_filter), offset, limit
-    )
+    db = session.connection()  # Core statements: the ORM adds nothing to plain columns
+    page_ids, total, cap = _page_ids(db, queue_filter, _match(db, queue_filter), offset, limit)
     if not page_ids:
         return QueuePage([], offset, limit, total, queue_filter, cap)
-    assignee = aliased(User)
-    found = session.execute(
-        select(
-            WorkOrder.id,
-            WorkOrder.number,
-            WorkOrder.priority,
-            WorkOrder.status,
-            WorkOrder.wo_type,
-            Asset.tag,
-            WorkOrder.title,
-            WorkOrder.due_date,
-            assignee.name,
-        )
-        .join(Asset, Asset.id == WorkOrder.asset_id)
-        .outerjoin(assignee, assignee.id == WorkOrder.assignee_id)
-        .where(WorkOrder.id.in_(_IDS)),  # type: ignore[union-attr]
-        {"ids": page_ids},
-    ).all()
+    found = db.execute(_PAGE_ROWS, {"ids": page_ids}).all()
     by_id = {row[0]: row for row in found}
     readiness = parts_readiness(session, page_ids)
     day = today()
@@ -521,10 +524,11 @@ def parts_readiness(session: Session, wo_ids: list[int]) -> dict[int, str]:
     if not wo_ids:
         return {}
     ids = {"ids": list(wo_ids)}
-    lines = session.execute(_LINES, ids).all()
-    reserved = dict(session.execute(_OPEN_RESERVED, ids).all())
-    issued = dict(session.execute(_ISSUED, ids).all())
-    reversed_issues = session.execute(_REVERSED_ISSUES, ids).all()
+    db = session.connection()
+    lines = db.execute(_LINES, ids).all()
+    reserved = dict(db.execute(_OPEN_RESERVED, ids).all())
+    issued = dict(db.execute(_ISSUED, ids).all())
+    reversed_issues = db.execute(_REVERSED_ISSUES, ids).all()
     for line_id, qty in reversed_issues:
         issued[line_id] = issued.get(line_id, 0) - int(qty)
 
