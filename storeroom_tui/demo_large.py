@@ -21,6 +21,7 @@ from __future__ import annotations
 import fnmatch
 import itertools
 import math
+import os
 import random
 import sqlite3
 from collections import deque
@@ -369,6 +370,8 @@ class _Bulk:
             demo_costs.bulk_costs(db, self.today)  # labour, contractors, frozen costs, budgets
             db.execute("COMMIT")
             self._begin("building indexes")
+            # the sorter behind CREATE INDEX may use the other cores (SQLite's threads pragma)
+            db.execute(f"PRAGMA threads = {min(os.cpu_count() or 1, 8)}")
             for number, (_, sql) in enumerate(indexes):
                 db.execute(sql)
                 self._report((number + 1) / len(indexes))
