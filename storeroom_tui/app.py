@@ -8,6 +8,7 @@ when any terminal posts.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable
 from functools import partial
 from importlib import import_module
@@ -42,6 +43,14 @@ HIGH_CONTRAST = Theme(
 )
 THEMES = ("textual-dark", "high-contrast", "textual-ansi", "textual-light")
 POLL_SECONDS = 1.0
+# The cyclic collector's generations: a young collection every 10,000 net allocations, not
+# 700, and a full one after 100 of the middle ones, not 10. A keystroke in the queue makes
+# tens of thousands of short-lived objects that reference counting frees anyway. With
+# Python's defaults, typing 36 keys in the queue on the large plant ran 8-9 full
+# collections, each walking every object the screens keep (40-75 ms, against a budget of
+# 50 ms a keystroke); with these, none (bench/bench_queue.py; Textual pauses the collector
+# while scrolling for the same reason, App.PAUSE_GC_ON_SCROLL).
+GC_THRESHOLDS = (10_000, 50, 100)
 
 
 def later(module: str, name: str) -> Callable[[], Screen]:
@@ -85,6 +94,7 @@ class StoreroomApp(App[None]):
 
     def __init__(self, store: Storeroom, poll: bool = True) -> None:
         super().__init__()
+        gc.set_threshold(*GC_THRESHOLDS)
         self.store = store
         self.poll = poll
         self._token: ChangeToken | None = None
