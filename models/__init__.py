@@ -7,9 +7,12 @@ registers every table on `SQLModel.metadata`.
 from models.catalog import Asset, Item, ItemBarcode, Location, LocationKind, User
 from models.costs import (
     AssetCost,
+    AssigneeMonth,
     Budget,
     ContractorEntry,
+    ItemMonth,
     LabourEntry,
+    LabourMonth,
     LineUsage,
     TradeRate,
     WorkOrderCost,
@@ -43,6 +46,7 @@ from models.workorder import (
 __all__ = [
     "Asset",
     "AssetCost",
+    "AssigneeMonth",
     "Balance",
     "Budget",
     "ContractorEntry",
@@ -52,8 +56,10 @@ __all__ = [
     "InvoiceLine",
     "Item",
     "ItemBarcode",
+    "ItemMonth",
     "ItemSupply",
     "LabourEntry",
+    "LabourMonth",
     "LineUsage",
     "Location",
     "LocationKind",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Index, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from models._columns import new_uuid, utcnow
@@ -218,6 +218,63 @@ class LineUsage(SQLModel, table=True):
     return_days: int = 0  # their days from issue to return, summed, in thousandths of a day
 
 
+class ItemMonth(SQLModel, table=True):
+    """One item's lines in the WOs closed in one month, added up at each closure, so that
+    a report over many months reads one row per item and month instead of every line
+    (`line_usage`): what they issued, got back and used, and how their returns came back.
+    SQLite keeps the rows in key order (WITHOUT ROWID): an item's months lie together, so
+    totals per item are read in one ordered pass."""
+
+    __tablename__ = "item_month"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    item_id: int = Field(foreign_key="item.id", primary_key=True)
+    period: str = Field(primary_key=True, max_length=7)  # YYYY-MM of the lines' closed_on
+    lines: int = 0
+    issued: int = 0  # thousandths
+    returned: int = 0
+    used: int = 0
+    used_value: int = 0  # cents, of the lines that used something (used != 0)
+    returns: int = 0  # return movements that still stand
+    return_days: int = 0  # their days from issue to return, summed, in thousandths
+    # the lines held to their plan (tools come back by rule, so they are left out)
+    plan_lines: int = 0
+    planned: int = 0  # thousandths
+    plan_used: int = 0  # thousandths
+    off_plan: int = 0  # |used - planned| line by line, summed, thousandths
+
+
+class AssigneeMonth(SQLModel, table=True):
+    """The lines of the WOs one person was assigned, closed in one month, added up like
+    `ItemMonth`. WOs without an assignee are not kept here: their lines are the item
+    totals less these."""
+
+    __tablename__ = "assignee_month"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    assignee_id: int = Field(foreign_key="user_account.id", primary_key=True)
+    period: str = Field(primary_key=True, max_length=7)  # YYYY-MM of the lines' closed_on
+    lines: int = 0
+    issued: int = 0  # thousandths
+    returned: int = 0
+    returns: int = 0
+    return_days: int = 0  # thousandths of a day
+
+
+class LabourMonth(SQLModel, table=True):
+    """One technician's labour on the WOs closed in one month (by the WO's `closed_on`),
+    added at each closure: how many of those WOs they worked on, their hours and cost."""
+
+    __tablename__ = "labour_month"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    user_id: int = Field(foreign_key="user_account.id", primary_key=True)
+    period: str = Field(primary_key=True, max_length=7)  # YYYY-MM of the WOs' closed_on
+    work_orders: int = 0
+    hours: int = 0  # thousandths of an hour
+    cost: int = 0  # cents
+
+
 # the reports that read the ledger by time (returns, consumption pattern) pick movements of
 # one kind in a window; declared here, on the movement table, with the revision (0004)
 # (covering: the reports read these columns from the index alone)
@@ -232,6 +289,20 @@ Index(
     Movement.related_id,  # type: ignore[arg-type]
     Movement.reverses_id,  # type: ignore[arg-type]
     Movement.to_location_id,  # type: ignore[arg-type]
+)
+# the returns report's quarantine ageing: the last return or receipt into a place, per item,
+# lot and serial (0006). On SQLite a partial index of the returns and receipts alone (the
+# query spells these kinds out as constants, so the planner can tell it applies); PostgreSQL
+# indexes every movement (declaring its WHERE would load its dialect at each start, ~70 ms)
+ARRIVAL_KINDS = "kind IN ('return', 'receive')"
+Index(
+    "ix_movement_arrivals",
+    Movement.to_location_id,  # type: ignore[arg-type]
+    Movement.item_id,  # type: ignore[arg-type]
+    Movement.lot_id,  # type: ignore[arg-type]
+    Movement.serial_id,  # type: ignore[arg-type]
+    Movement.created_at,  # type: ignore[arg-type]
+    sqlite_where=text(ARRIVAL_KINDS),
 )
 # first-time fix: a failure's asset's next failure, found by one index seek
 Index(

@@ -163,6 +163,8 @@ def _add_costs(session: Session) -> None:
             .where(WorkOrder.id == wo_id)
             .values(closed_at=at, created_at=at - timedelta(days=spread.randint(1, 9)))
         )
+    # the monthly totals closing added, in the months the closings now fall in
+    costs.refill_month_totals(session)
 
     # budgets: this month and the two before, per site, line and cost centre, near the spend
     spend = dict(
@@ -382,6 +384,9 @@ def bulk_costs(db: sqlite3.Connection, today: date, seed: int = 7) -> None:
         "ELSE 0 END) AS off FROM line_usage GROUP BY wo_id) AS agg "
         "WHERE agg.wo_id = work_order_cost.wo_id"
     )
+    # and the monthly totals closing adds them to (items, assignees, technicians' labour)
+    for statement in costs.month_totals_sql("sqlite"):
+        db.execute(statement)
 
     # the roll-up, and what each asset is worth and costs standing still
     assets = db.execute("SELECT id, parent_id, criticality FROM asset").fetchall()

@@ -10,7 +10,16 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from models import AssetCost, LabourEntry, WorkOrderCost
+from models import (
+    AssetCost,
+    AssigneeMonth,
+    Item,
+    ItemMonth,
+    LabourEntry,
+    LabourMonth,
+    User,
+    WorkOrderCost,
+)
 from storeroom_tui import catalog, costs, counter, ledger
 from storeroom_tui.errors import StoreroomError
 from storeroom_tui.quantities import parse_money, parse_qty
@@ -303,6 +312,97 @@ def test_the_cost_rolls_up_through_the_hierarchy_once(costed):
     costed.write(freeze_again)
     assert lifetime(costed, "SITE-1") == (27_250, 0, 2)
     assert costed.read(costs.work_order_cost, first).total == 19_000
+
+
+def month_totals(store) -> dict[str, list[tuple]]:
+    """The monthly totals, by part number and badge, in key order."""
+
+    def read(session):
+        def rows(query):
+            return sorted(tuple(row) for row in session.execute(query).all())
+
+        return {
+            "items": rows(
+                select(
+                    Item.part_number,
+                    ItemMonth.period,
+                    ItemMonth.lines,
+                    ItemMonth.issued,
+                    ItemMonth.returned,
+                    ItemMonth.used,
+                    ItemMonth.used_value,
+                    ItemMonth.returns,
+                ).join(Item, Item.id == ItemMonth.item_id)
+            ),
+            "assignees": rows(
+                select(
+                    User.badge,
+                    AssigneeMonth.period,
+                    AssigneeMonth.lines,
+                    AssigneeMonth.issued,
+                    AssigneeMonth.returned,
+                    AssigneeMonth.returns,
+                ).join(User, User.id == AssigneeMonth.assignee_id)
+            ),
+            "labour": rows(
+                select(
+                    User.badge,
+                    LabourMonth.period,
+                    LabourMonth.work_orders,
+                    LabourMonth.hours,
+                    LabourMonth.cost,
+                ).join(User, User.id == LabourMonth.user_id)
+            ),
+        }
+
+    return store.read(read)
+
+
+def test_closing_adds_the_lines_and_labour_to_the_months_totals_once(costed):
+    month = ledger.today().strftime("%Y-%m")
+    first = _new_wo(costed, "MIX-1", "Seized", "EM", {"BRG": "3", "SEAL": "1"}, "T1", "in_progress")
+    costed.write(counter.issue_to_line, first, "BRG", parse_qty("3"))
+    costed.write(counter.issue_to_line, first, "SEAL", parse_qty("1"))
+    costed.write(counter.write_off, first, "BRG", parse_qty("2"))
+    costed.write(counter.return_with_condition, first, "BRG", parse_qty("1"), "new")
+    costed.write(counter.return_with_condition, first, "SEAL", parse_qty("1"), "inspect")
+    costed.write(costs.book_labour, first, "T1", parse_qty("2"), "mechanical", DAY)  # 80.00
+    costed.write(costs.book_labour, first, "T2", parse_qty("1"), "electrical", DAY)  # 55.00
+    closed(costed, first)
+    second = _new_wo(costed, "PUMP-2", "Bearing", "CM", {"BRG": "1"}, "T1", "in_progress")
+    costed.write(counter.issue_to_line, second, "BRG", parse_qty("1"))
+    costed.write(counter.write_off, second, "BRG", parse_qty("1"))
+    costed.write(costs.book_labour, second, "T1", parse_qty("0.5"), "mechanical", DAY)  # 20.00
+    closed(costed, second)
+    unassigned = _new_wo(costed, "PUMP-2", "Check", "INSP", {"SEAL": "1"}, None, "in_progress")
+    costed.write(counter.issue_to_line, unassigned, "SEAL", parse_qty("1"))
+    costed.write(counter.write_off, unassigned, "SEAL", parse_qty("1"))
+    closed(costed, unassigned)
+    open_wo = _new_wo(costed, "PUMP-2", "Noisy", "CM", {"BRG": "1"}, "T2", "in_progress")
+    costed.write(counter.issue_to_line, open_wo, "BRG", parse_qty("1"))
+    costed.write(costs.book_labour, open_wo, "T2", parse_qty("1"), "electrical", DAY)
+
+    totals = month_totals(costed)
+    assert totals == {
+        # part, month, lines, issued, returned, used, used value, returns
+        "items": [
+            ("BRG", month, 2, 4_000, 1_000, 3_000, 1_500, 1),  # 3 x 5.00 used
+            ("SEAL", month, 2, 2_000, 1_000, 1_000, 150, 1),  # the unassigned WO's seal
+        ],
+        # the WOs of T1 (the first and the second); the unassigned one is in no one's
+        "assignees": [("T1", month, 3, 5_000, 2_000, 2)],
+        # technician, month, WOs, hours, cost; the open WO's hour is not closed yet
+        "labour": [("T1", month, 2, 2_500, 10_000), ("T2", month, 1, 1_000, 5_500)],
+    }
+
+    # freezing again adds nothing; making them again from the lines and labour gives the same
+    def freeze_again(session, _actor):
+        costs.freeze_work_order_cost(session, catalog.find_work_order(session, first), 0)
+
+    costed.write(freeze_again)
+    assert month_totals(costed) == totals
+    costed.write(lambda session, _actor: costs.refill_month_totals(session))
+    assert month_totals(costed) == totals
 
 
 def test_nothing_is_booked_on_a_closed_or_cancelled_work_order(costed):
