@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
@@ -270,6 +270,41 @@ def months(start: date, end: date) -> list[str]:
         found.append(f"{year:04d}-{month:02d}")
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class MonthCut:
+    """A window cut for the monthly totals kept at closure (`ItemMonth`, `AssigneeMonth`,
+    `LabourMonth`): the whole months inside it, read from the totals, and the days left
+    before and after them, read from the rows closed on those days."""
+
+    first: str | None  # 'YYYY-MM' of the first whole month; None when no month is whole
+    last: str | None  # 'YYYY-MM' of the last whole month
+    days: tuple[tuple[date, date], ...]  # the stretches of days outside them (0, 1 or 2)
+
+    @property
+    def whole(self) -> bool:
+        return self.first is not None
+
+
+def month_cut(start: date, end: date) -> MonthCut:
+    """Cut [start, end] into whole months and the odd days at either end."""
+    first_day = start if start.day == 1 else _next_month(start)
+    after_end = end + timedelta(days=1)
+    stop = after_end if after_end.day == 1 else end.replace(day=1)  # first day not whole
+    if first_day >= stop:
+        return MonthCut(None, None, ((start, end),))
+    days = []
+    if start < first_day:
+        days.append((start, first_day - timedelta(days=1)))
+    if stop <= end:
+        days.append((stop, end))
+    last = stop - timedelta(days=1)
+    return MonthCut(first_day.strftime("%Y-%m"), last.strftime("%Y-%m"), tuple(days))
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
 def columns(*spec: tuple[str, str, Kind]) -> tuple[Column, ...]:

@@ -3,7 +3,9 @@ and how long returned parts have sat in quarantine.
 
 The rate and the time to return read what each line of the WOs closed in the window
 issued, got back, and how many days its returns took from the issue they settle, as kept
-at closure (`line_usage`), grouped in SQL by item and by WO assignee.
+at closure, grouped in SQL by item and by WO assignee: the window's whole months from the
+monthly totals (`item_month`, `assignee_month`), the days at either end from the lines
+themselves (`line_usage`).
 Quarantine stock is the balance table at QUARANTINE, aged from the last return or receipt
 into it.
 """
@@ -12,12 +14,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import and_, func, literal_column, select
+from sqlalchemy import and_, func, literal_column, select, union_all
 from sqlmodel import Session
 
 from models import (
+    AssigneeMonth,
     Balance,
     Item,
+    ItemMonth,
     LineUsage,
     LocationKind,
     Lot,
@@ -38,6 +42,7 @@ from storeroom_tui.reports.common import (
     age_bucket,
     columns,
     i,
+    month_cut,
     ratio,
     window,
 )
@@ -50,29 +55,45 @@ def returns(session: Session, start: date | None = None, end: date | None = None
     start, end = window(start, end)
 
     # issued and returned per line of the WOs closed in the window, with how many returns
-    # came back and their days from the issue, all as kept at closure (line_usage, read
-    # from its covering index), by item or by WO assignee
-    usage = LineUsage
-    in_usage = (usage.closed_on >= start, usage.closed_on <= end)  # type: ignore[operator]
+    # came back and their days from the issue, as kept at closure: the whole months from
+    # their monthly totals (`item_month`, `assignee_month`), the days at either end from
+    # the lines (`line_usage`, read from its covering index), added up in SQL
+    cut = month_cut(start, end)
+    amounts = ("lines", "issued", "returned", "return_days", "returns")
 
     def grouped(by_technician: bool) -> list:
-        """(key, issued, returned, sum of days in thousandths, returns) per item or per WO
-        assignee."""
+        """(key, lines, issued, returned, sum of days in thousandths, returns) per item, or
+        per WO assignee (WOs without one left out)."""
+        usage = LineUsage
         key = usage.assignee_id if by_technician else usage.item_id
-        totals = select(
-            key,
-            func.sum(usage.issued),
-            func.sum(usage.returned),
-            func.sum(usage.return_days),
-            func.sum(usage.returns),
-        ).where(*in_usage)
-        return list(session.execute(totals.group_by(key)).all())
+        parts = [
+            select(key.label("key"), func.count().label("lines"))
+            .add_columns(*(func.sum(getattr(usage, a)).label(a) for a in amounts[1:]))
+            .where(usage.closed_on.between(first, last), key.is_not(None))  # type: ignore[union-attr,attr-defined]
+            .group_by(key)
+            for first, last in cut.days
+        ]
+        if cut.whole:
+            month = AssigneeMonth if by_technician else ItemMonth
+            month_key = month.assignee_id if by_technician else month.item_id  # type: ignore[attr-defined]
+            parts.append(
+                select(month_key.label("key"))
+                .add_columns(*(func.sum(getattr(month, a)).label(a) for a in amounts))
+                .where(month.period.between(cut.first, cut.last))  # type: ignore[attr-defined]
+                .group_by(month_key)
+            )
+        both = union_all(*parts).subquery()
+        return list(
+            session.execute(
+                select(both.c.key, *(func.sum(both.c[a]) for a in amounts)).group_by(both.c.key)
+            ).all()
+        )
 
-    def table(by_technician: bool, label: tuple[str, str, str, str]) -> tuple[Table, int, int]:
-        figures = {
-            key: (i(iss), i(ret), i(days), i(n))
-            for key, iss, ret, days, n in grouped(by_technician)
-        }
+    def table(
+        figures: dict[int | None, tuple[int, int, int, int]],
+        by_technician: bool,
+        label: tuple[str, str, str, str],
+    ) -> Table:
         rows = [
             (key, iss, ret, ratio(ret, iss), (days + n // 2) // n if n else None)
             for key, (iss, ret, days, n) in figures.items()
@@ -86,7 +107,7 @@ def returns(session: Session, start: date | None = None, end: date | None = None
         names = dict(session.execute(named.where(column.in_(ids or [0]))).all())  # type: ignore[attr-defined]
         rows = [(names.get(r[0], "(none)"), *r[1:]) for r in rows]
         rows.sort(key=lambda r: (-(r[3] or 0), -r[1], r[0]))
-        shown = Table(
+        return Table(
             label[0],
             label[1],
             columns(
@@ -100,14 +121,28 @@ def returns(session: Session, start: date | None = None, end: date | None = None
             Chart("bar", label[2], ("return_rate",), label[1]),
             f"{len(rows)} of {len(figures)}, highest return rate first",
         )
-        return shown, sum(f[0] for f in figures.values()), sum(f[1] for f in figures.values())
 
-    by_item, total_issued, total_returned = table(
-        False, ("items", "Returns by item", "part", "Part")
+    per_item = {key: tuple(i(v) for v in rest) for key, *rest in grouped(False)}
+    per_assignee = {key: tuple(i(v) for v in rest) for key, *rest in grouped(True)}
+    # the lines of WOs without an assignee: all the lines less those of someone's WOs
+    unassigned = [
+        sum(f[n] for f in per_item.values()) - sum(f[n] for f in per_assignee.values())
+        for n in range(len(amounts))
+    ]
+    if unassigned[0]:
+        per_assignee[None] = tuple(unassigned)
+    by_item = table(
+        {key: f[1:] for key, f in per_item.items()},
+        False,
+        ("items", "Returns by item", "part", "Part"),
     )
-    by_technician, _, _ = table(
-        True, ("technicians", "Returns by technician (WO assignee)", "technician", "Technician")
+    by_technician = table(
+        {key: f[1:] for key, f in per_assignee.items()},
+        True,
+        ("technicians", "Returns by technician (WO assignee)", "technician", "Technician"),
     )
+    total_issued = sum(f[1] for f in per_item.values())
+    total_returned = sum(f[2] for f in per_item.values())
 
     quarantine = catalog.virtual_location(session, LocationKind.QUARANTINE)
     lot_of = func.coalesce(Movement.lot_id, literal_column("0"))
@@ -120,8 +155,9 @@ def returns(session: Session, start: date | None = None, end: date | None = None
             func.max(Movement.created_at).label("since"),
         )
         # stock reaches quarantine by a return to inspect or a receipt held for inspection
+        # (the kinds written as constants: the partial index ix_movement_arrivals is theirs)
         .where(
-            Movement.kind.in_(("return", "receive")),  # type: ignore[attr-defined]
+            Movement.kind.in_((literal_column("'return'"), literal_column("'receive'"))),  # type: ignore[attr-defined]
             Movement.to_location_id == quarantine.id,
         )
         .group_by(Movement.item_id, lot_of, serial_of)
