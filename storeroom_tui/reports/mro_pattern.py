@@ -2,8 +2,9 @@
 suggests beside the ones set on the item.
 
 Use = what the lines of the WOs closed in the window used (written off to them, net of
-reversals, as kept at closure in `line_usage`), summed per item and month of closing in
-SQL. The suggestion, per item, from its monthly figures:
+reversals, as kept at closure), summed per item and month of closing in SQL: the whole
+months from the monthly totals (`item_month`), the days at either end from the lines
+(`line_usage`). The suggestion, per item, from its monthly figures:
 
     daily use       = used in the window / days in the window
     safety stock    = (peak month - average month) x lead time / 30
@@ -17,20 +18,22 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import String, cast, func, select
+from sqlalchemy import String, Subquery, cast, func, select, union_all
 from sqlmodel import Session
 
-from models import Item, LineUsage
+from models import Item, ItemMonth, LineUsage
 from storeroom_tui import catalog
 from storeroom_tui.quantities import MILLI
 from storeroom_tui.reports.common import (
     Chart,
     Figure,
     Kind,
+    MonthCut,
     Report,
     Table,
     columns,
     i,
+    month_cut,
     months,
     window,
 )
@@ -64,34 +67,87 @@ def suggest(
     return average, peak, low, high
 
 
+def _use(cut: MonthCut, keys: tuple[str, ...], items: list[int] | None) -> Subquery:
+    """Used quantity and value per `keys` (item_id, period) over the window, in two parts
+    to be added up: the whole months from the monthly totals kept at closure
+    (`item_month`), the days at either end from the lines closed on them (`line_usage`).
+    A line's use is booked in the month of its WO's closing (write-offs happen there)."""
+    usage, month = LineUsage, ItemMonth
+    line_keys = {
+        "item_id": usage.item_id,
+        "period": func.substr(cast(usage.closed_on, String), 1, 7),
+    }
+    month_keys = {"item_id": month.item_id, "period": month.period}
+    parts = []
+    for first, last in cut.days:
+        lines = (
+            select(
+                *(line_keys[k].label(k) for k in keys),  # type: ignore[attr-defined]
+                func.sum(usage.used).label("used"),
+                func.sum(usage.used_value).label("value"),
+            )
+            .where(usage.closed_on.between(first, last), usage.used != 0)  # type: ignore[attr-defined]
+            .group_by(*(line_keys[k] for k in keys))
+        )
+        if items is not None:
+            lines = lines.where(usage.item_id.in_(items))  # type: ignore[attr-defined]
+        parts.append(lines)
+    if cut.whole:
+        totals = (
+            select(
+                *(month_keys[k].label(k) for k in keys),  # type: ignore[attr-defined]
+                func.sum(month.used).label("used"),
+                func.sum(month.used_value).label("value"),
+            )
+            .where(month.period.between(cut.first, cut.last))  # type: ignore[attr-defined]
+            .group_by(*(month_keys[k] for k in keys))
+        )
+        if items is not None:
+            totals = totals.where(month.item_id.in_(items))  # type: ignore[attr-defined]
+        parts.append(totals)
+    return union_all(*parts).subquery()
+
+
 def mro_pattern(
     session: Session, start: date | None = None, end: date | None = None, item: str | None = None
 ) -> Report:
     start, end = window(start, end)
     chosen = catalog.find_item(session, item) if item else None
-    usage = LineUsage
-    # the month each line's use was booked: its WO's closing (write-offs happen there)
-    month = func.substr(cast(usage.closed_on, String), 1, 7)
-    query = (
-        select(usage.item_id, month, func.sum(usage.used), func.sum(usage.used_value))
-        .where(usage.closed_on >= start, usage.closed_on <= end, usage.used != 0)  # type: ignore[operator]
-        .group_by(usage.item_id, month)
-    )
-    if chosen is not None:
-        query = query.where(usage.item_id == chosen.id)
-    per_item: dict[int, dict[str, int]] = {}
+    cut = month_cut(start, end)
+    only = [chosen.id] if chosen is not None and chosen.id is not None else None
+    # use per item over the window, the most used first (the table is about those shown)
+    every = _use(cut, ("item_id",), only)
+    total = func.sum(every.c.used)
+    shown: list[int] = []
+    used_items = 0  # all the items used in the window, shown or not
+    for item_id, counted in session.execute(
+        select(every.c.item_id, func.count().over())
+        .group_by(every.c.item_id)
+        .having(total > 0)
+        .order_by(total.desc(), every.c.item_id)
+        .limit(ROW_LIMIT)
+    ):
+        shown.append(item_id)
+        used_items = i(counted)
+    # per month, all items (the timeline) and each item shown
     value_by_month: dict[str, int] = {}
     qty_by_month: dict[str, int] = {}
-    for item_id, period, qty, val in session.execute(query):
-        per_item.setdefault(item_id, {})[period] = i(qty)
-        value_by_month[period] = value_by_month.get(period, 0) + i(val)
-        qty_by_month[period] = qty_by_month.get(period, 0) + i(qty)
+    timeline = _use(cut, ("period",), only)
+    for period, qty, val in session.execute(
+        select(timeline.c.period, func.sum(timeline.c.used), func.sum(timeline.c.value)).group_by(
+            timeline.c.period
+        )
+    ):
+        value_by_month[period], qty_by_month[period] = i(val), i(qty)
+    per_item: dict[int, dict[str, int]] = {}
+    if shown:
+        detail = _use(cut, ("item_id", "period"), shown)
+        for item_id, period, qty in session.execute(
+            select(detail.c.item_id, detail.c.period, detail.c.used)
+        ):
+            per_item.setdefault(item_id, {})[period] = i(qty)
     all_months = months(start, end)
     days = (end - start).days + 1
-    totals = {item_id: sum(by_month.values()) for item_id, by_month in per_item.items()}
-    used_items = [item_id for item_id, total in totals.items() if total > 0]
-    # the most used first; the table and its figures are about those shown
-    shown = sorted(used_items, key=lambda item_id: -totals[item_id])[:ROW_LIMIT]
     details = {
         row[0]: row[1:]
         for row in session.execute(
@@ -108,7 +164,7 @@ def mro_pattern(
     }
     rows = []
     for item_id in shown:
-        by_month = per_item[item_id]
+        by_month = per_item.get(item_id, {})
         part, description, uom, lead, low_now, high_now = details[item_id]
         monthly = [by_month.get(m, 0) for m in all_months]
         total = sum(monthly)
@@ -153,7 +209,7 @@ def mro_pattern(
         ),
         rows[:ROW_LIMIT],
         Chart("bar", "part", ("used",), "Most used items"),
-        f"{len(rows)} of {len(used_items)} items used in the window, most used first",
+        f"{len(rows)} of {used_items} items used in the window, most used first",
     )
     timeline = Table(
         "months",
