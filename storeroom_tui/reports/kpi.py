@@ -18,11 +18,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import case, func, select, union_all
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from models import Asset, AssetCost, LabourEntry, User, WorkOrder, WorkOrderCost
+from models import Asset, AssetCost, LabourEntry, LabourMonth, User, WorkOrder, WorkOrderCost
 from models._columns import utcnow
 from storeroom_tui.costs import REACTIVE_TYPES, cost_of
 from storeroom_tui.gates import Status
@@ -32,12 +32,14 @@ from storeroom_tui.reports.common import (
     Chart,
     Figure,
     Kind,
+    MonthCut,
     Report,
     Table,
     columns,
     days_between,
     divide,
     i,
+    month_cut,
     ratio,
     subtree,
     window,
@@ -72,20 +74,29 @@ def kpi(
     window_hours = ((end - start).days + 1) * 24 * MILLI
 
     # --- MTTR / MTBF per asset ------------------------------------------------------------------
+    # (grouped by asset from the index on closed_on first, then each asset named once)
+    by_asset = (
+        select(
+            cost.asset_id.label("asset_id"),
+            func.count().label("failures"),
+            func.sum(cost.downtime_hours).label("downtime"),
+        )
+        .where(*closed_in, reactive)
+        .group_by(cost.asset_id)
+        .subquery()
+    )
     per_asset = session.execute(
         select(
             Asset.tag,
             Asset.name,
-            func.count(),
-            func.sum(cost.downtime_hours),
+            by_asset.c.failures,
+            by_asset.c.downtime,
             func.coalesce(AssetCost.downtime_cost_per_hour, 0),
         )
-        .select_from(cost)
-        .join(Asset, Asset.id == cost.asset_id)
+        .select_from(by_asset)
+        .join(Asset, Asset.id == by_asset.c.asset_id)
         .outerjoin(AssetCost, AssetCost.asset_id == Asset.id)
-        .where(*closed_in, reactive)
-        .group_by(Asset.id, Asset.tag, Asset.name, AssetCost.downtime_cost_per_hour)
-        .order_by(func.count().desc(), Asset.tag)
+        .order_by(by_asset.c.failures.desc(), Asset.tag)
     ).all()
     asset_rows = []
     for tag, name, failures, down, rate in per_asset:
@@ -104,8 +115,10 @@ def kpi(
     failures = sum(r[2] for r in asset_rows)
     downtime = sum(r[3] for r in asset_rows)
 
-    # --- first-time fix: the asset's next failure came more than 30 days after closing -----
-    # (the next reactive WO raised on the asset: one seek of ix_wo_asset_created per failure)
+    # --- completion time, count of everything closed, first-time fix ---------------------------
+    # one pass over the WOs closed in the window; for each failure, whether the asset's next
+    # failure (the next reactive WO raised on it: one seek of ix_wo_asset_created) came
+    # within 30 days of its closing
     later = aliased(WorkOrder, name="later")
     next_failure = (
         select(later.created_at)
@@ -119,28 +132,20 @@ def kpi(
         .correlate(WorkOrder)
         .scalar_subquery()
     )
-    failures_closed = (
-        select(WorkOrder.closed_at.label("closed_at"), next_failure.label("next_failure"))
-        .select_from(cost)
-        .join(WorkOrder, WorkOrder.id == cost.wo_id)
-        .where(*closed_in, reactive)
-        .subquery()
-    )
-    gap = days_between(session, failures_closed.c.closed_at, failures_closed.c.next_failure)
-    refailed = and_(failures_closed.c.next_failure.is_not(None), gap <= REFAILURE_DAYS)
-    fixed, attempts = session.execute(
-        select(func.sum(case((refailed, 0), else_=1)), func.count()).select_from(failures_closed)
-    ).one()
-
-    # --- completion time and count of everything closed ---
-    closed_count, completion = session.execute(
+    gap = days_between(session, WorkOrder.closed_at, next_failure)
+    refailed = case((reactive, case((gap <= REFAILURE_DAYS, 1), else_=0)), else_=0)
+    closed_count, completion, attempts, again = session.execute(
         select(
-            func.count(), func.avg(days_between(session, WorkOrder.created_at, WorkOrder.closed_at))
+            func.count(),
+            func.avg(days_between(session, WorkOrder.created_at, WorkOrder.closed_at)),
+            func.sum(case((reactive, 1), else_=0)),
+            func.sum(refailed),
         )
         .select_from(cost)
         .join(WorkOrder, WorkOrder.id == cost.wo_id)
         .where(*closed_in)
     ).one()
+    fixed = i(attempts) - i(again)
     completion_days = int(round(float(completion) * MILLI)) if completion is not None else None
 
     # --- backlog by age, today -------------------------------------------------------------------
@@ -164,22 +169,58 @@ def kpi(
     backlog_rows = [(age, *found.get(age, (0, 0))) for age in AGE_BUCKETS]
 
     # --- labour per technician ---
+    # (without an asset: the whole months from the monthly totals kept at closure,
+    # `labour_month`, the days at either end from the labour of the WOs closed on them)
+    cut = month_cut(start, end) if tree is None else MonthCut(None, None, ((start, end),))
+    labour = LabourEntry
+    parts = [
+        select(
+            labour.user_id.label("user_id"),
+            func.count(func.distinct(labour.wo_id)).label("work_orders"),
+            func.sum(labour.hours).label("hours"),
+            func.sum(labour.cost).label("cost"),
+        )
+        .select_from(cost)
+        .join(labour, labour.wo_id == cost.wo_id)
+        .where(cost.closed_on.between(first, last), *closed_in[2:])  # type: ignore[union-attr]
+        .group_by(labour.user_id)
+        for first, last in cut.days
+    ]
+    if cut.whole:
+        month = LabourMonth
+        parts.append(
+            select(
+                month.user_id.label("user_id"),
+                func.sum(month.work_orders).label("work_orders"),
+                func.sum(month.hours).label("hours"),
+                func.sum(month.cost).label("cost"),
+            )
+            .where(month.period.between(cut.first, cut.last))  # type: ignore[attr-defined]
+            .group_by(month.user_id)
+        )
+    both = union_all(*parts).subquery()
+    per_person = (
+        select(
+            both.c.user_id,
+            func.sum(both.c.work_orders).label("work_orders"),
+            func.sum(both.c.hours).label("hours"),
+            func.sum(both.c.cost).label("cost"),
+        )
+        .group_by(both.c.user_id)
+        .subquery()
+    )
     tech_rows = [
         (name, badge, i(wos), i(hours), i(spent), divide(i(spent), i(wos)))
         for name, badge, wos, hours, spent in session.execute(
             select(
                 User.name,
                 User.badge,
-                func.count(func.distinct(LabourEntry.wo_id)),
-                func.sum(LabourEntry.hours),
-                func.sum(LabourEntry.cost),
+                per_person.c.work_orders,
+                per_person.c.hours,
+                per_person.c.cost,
             )
-            .select_from(cost)
-            .join(LabourEntry, LabourEntry.wo_id == cost.wo_id)
-            .join(User, User.id == LabourEntry.user_id)
-            .where(*closed_in)
-            .group_by(User.id, User.name, User.badge)
-            .order_by(func.sum(LabourEntry.cost).desc(), User.name)
+            .join(User, User.id == per_person.c.user_id)
+            .order_by(per_person.c.cost.desc(), User.name)
         )
     ]
 
