@@ -4,20 +4,23 @@ strays furthest from plan.
 
 Quantities come from the WOs' own movements netted of reversals in one GROUP BY (a
 reversal counts as its original's kind with the opposite sign), joined from the closed
-WOs' `work_order_cost` rows (index on `closed_on`) through `movement.wo_id`.
+WOs' `work_order_cost` rows (index on `closed_on`) through `movement.wo_id`. The items off
+plan read what each line used against its plan as kept at closure: the window's whole
+months from their monthly totals (`item_month`), its odd days from the lines (`line_usage`).
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, select, union_all
 from sqlmodel import Session
 
 from models import (
     Asset,
     DemandLine,
     Item,
+    ItemMonth,
     LineUsage,
     Lot,
     Movement,
@@ -35,6 +38,7 @@ from storeroom_tui.reports.common import (
     Table,
     columns,
     i,
+    month_cut,
     net_movement,
     window,
 )
@@ -250,23 +254,50 @@ def consumption(
             )
         )
 
-    # top items by discrepancy: the sum over lines of |used - planned|, tools left out
+    # top items by discrepancy: the sum over lines of |used - planned|, tools left out (the
+    # window's whole months from the monthly totals kept at closure, `item_month`, its odd
+    # days from the lines, `line_usage`)
     if chosen is None:
-        usage = LineUsage
-        gap = func.abs(usage.used - usage.planned)
-        by_item = (
+        usage, month = LineUsage, ItemMonth
+        cut = month_cut(start, end)
+        parts = [
             select(
                 usage.item_id.label("item_id"),
                 func.count().label("lines"),
                 func.sum(usage.planned).label("planned"),
                 func.sum(usage.used).label("used"),
-                func.sum(usage.used - usage.planned).label("net"),
-                func.sum(gap).label("discrepancy"),
+                func.sum(func.abs(usage.used - usage.planned)).label("discrepancy"),
             )
-            .where(usage.closed_on >= start, usage.closed_on <= end, usage.tool.is_(False))  # type: ignore[operator,attr-defined]
+            .where(usage.closed_on.between(first, last), usage.tool.is_(False))  # type: ignore[attr-defined]
             .group_by(usage.item_id)
-            .having(func.sum(gap) > 0)
-            .order_by(func.sum(gap).desc(), usage.item_id)
+            for first, last in cut.days
+        ]
+        if cut.whole:
+            parts.append(
+                select(
+                    month.item_id.label("item_id"),
+                    func.sum(month.plan_lines).label("lines"),
+                    func.sum(month.planned).label("planned"),
+                    func.sum(month.plan_used).label("used"),
+                    func.sum(month.off_plan).label("discrepancy"),
+                )
+                .where(month.period.between(cut.first, cut.last))  # type: ignore[attr-defined]
+                .group_by(month.item_id)
+            )
+        both = union_all(*parts).subquery()
+        gap = func.sum(both.c.discrepancy)
+        by_item = (
+            select(
+                both.c.item_id,
+                func.sum(both.c.lines).label("lines"),
+                func.sum(both.c.planned).label("planned"),
+                func.sum(both.c.used).label("used"),
+                (func.sum(both.c.used) - func.sum(both.c.planned)).label("net"),
+                gap.label("discrepancy"),
+            )
+            .group_by(both.c.item_id)
+            .having(gap > 0)
+            .order_by(gap.desc(), both.c.item_id)
             .limit(top)
             .subquery()
         )
