@@ -12,8 +12,10 @@ from datetime import date, timedelta
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import update
 
-from storeroom_tui import costs, ledger, reports
+from models import LineUsage, WorkOrderCost
+from storeroom_tui import catalog, costs, ledger, reports
 from storeroom_tui.errors import StoreroomError
 from storeroom_tui.quantities import parse_money
 from storeroom_tui.reports import (
@@ -312,6 +314,89 @@ def test_maintenance_kpis(cp):
         "backlog": 3,
         "backlog_hours": 5_000,
     }
+
+
+# --- whole months from the monthly totals, odd days from the lines ----------------------------
+
+
+def test_whole_months_and_odd_days_add_up_to_what_the_closed_lines_hold(cp):
+    """Returns, items off plan, consumption pattern and labour read a window's whole months
+    from the totals kept at closure and its odd days from the lines: with WO-1 closed on the
+    10th two months back, WO-2 on the 20th of last month and WO-3 today, every cut of a
+    window gives the figures of the WOs closed in it."""
+    two_back = (today().replace(day=1) - timedelta(days=32)).replace(day=1)
+    one_back = (today().replace(day=1) - timedelta(days=1)).replace(day=1)
+    end_of_last = today().replace(day=1) - timedelta(days=1)
+
+    def spread(session, _actor):  # noqa: ANN001, ANN202 - as if they had closed then
+        for key, day in (("WO-1", two_back.replace(day=10)), ("WO-2", one_back.replace(day=20))):
+            wo_id = catalog.find_work_order(session, cp.wo[key]).id
+            session.execute(
+                update(WorkOrderCost)
+                .where(WorkOrderCost.wo_id == wo_id)
+                .values(closed_on=day, period=day.strftime("%Y-%m"))
+            )
+            session.execute(update(LineUsage).where(LineUsage.wo_id == wo_id).values(closed_on=day))
+        costs.refill_month_totals(session)
+
+    cp.store.write(spread)
+    read = cp.store.read
+    everything = (two_back, today())  # whole months, and this month's days unless it ended
+    all_items = [
+        ("SEAL", 1_000, 1_000, 10_000, 0),
+        ("BRG", 2_000, 0, 0, None),
+        ("FLT", 1_000, 0, 0, None),
+        ("MOTOR", 1_000, 0, 0, None),
+    ]
+    assert read(returns.returns, *everything).table("items").rows == all_items
+    assert read(returns.returns, *everything).table("technicians").rows == [
+        ("Tom Tech", 3_000, 1_000, 3_333, 0),
+        ("Tina Tech", 2_000, 0, 0, None),
+    ]
+    assert read(kpi.kpi, *everything).table("technicians").rows == [
+        ("Tom Tech", "T1", 2, 3_000, 14_000, 7_000),
+        ("Tina Tech", "T2", 1, 1_500, 8_250, 8_250),
+    ]
+    seal_off_plan = [("SEAL", "Shaft seal", "EA", 1, 1_000, 0, -1_000, 1_000, 150)]  # WO-1's
+    assert read(consumption.consumption, *everything).table("discrepancies").rows == seal_off_plan
+
+    # from the 15th two months back: odd days, last month whole, this month's days; no WO-1
+    later = (two_back.replace(day=15), today())
+    assert read(returns.returns, *later).table("items").rows == [
+        ("FLT", 1_000, 0, 0, None),
+        ("MOTOR", 1_000, 0, 0, None),
+    ]
+    assert read(returns.returns, *later).table("technicians").rows == [
+        ("Tina Tech", 2_000, 0, 0, None)  # WO-2 and WO-3
+    ]
+    assert read(kpi.kpi, *later).table("technicians").rows == [
+        ("Tina Tech", "T2", 1, 1_500, 8_250, 8_250),  # WO-2
+        ("Tom Tech", "T1", 1, 1_000, 6_000, 6_000),  # WO-3's overtime hour
+    ]
+    assert read(consumption.consumption, *later).table("discrepancies").rows == []
+    assert read(mro_pattern.mro_pattern, *later).table("months").rows == [
+        (two_back.strftime("%Y-%m"), 0, 0),
+        (one_back.strftime("%Y-%m"), 1_000, 300),  # the filter
+        (month(), 1_000, 10_000),  # the motor
+    ]
+
+    # WO-1 and WO-2 alone: two whole months, or odd days within them
+    for window in ((two_back, end_of_last), (two_back.replace(day=5), one_back.replace(day=25))):
+        report = read(returns.returns, *window)
+        assert report.table("items").rows == all_items[:3]
+        assert report.table("technicians").rows == [
+            ("Tom Tech", 3_000, 1_000, 3_333, 0),  # WO-1
+            ("Tina Tech", 1_000, 0, 0, None),  # WO-2
+        ]
+        assert read(kpi.kpi, *window).table("technicians").rows == [
+            ("Tina Tech", "T2", 1, 1_500, 8_250, 8_250),
+            ("Tom Tech", "T1", 1, 2_000, 8_000, 8_000),
+        ]
+        assert read(consumption.consumption, *window).table("discrepancies").rows == seal_off_plan
+        assert read(mro_pattern.mro_pattern, *window).table("months").rows == [
+            (two_back.strftime("%Y-%m"), 2_000, 1_000),  # the bearings
+            (one_back.strftime("%Y-%m"), 1_000, 300),
+        ]
 
 
 # --- the registry, parameters and refusals ---------------------------------------------------
