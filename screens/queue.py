@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 
 from rich.segment import Segment
 from rich.style import Style
@@ -180,20 +181,27 @@ class QueueTable(DataTable):
             self.cursor_foreground_priority == "css",
             self.cursor_background_priority == "css",
         )
+        # DataTable adds, per cell: the row's style, the cell's place (meta: row, column),
+        # the cursor's and the mouse's, the cell's own, and those the cursor forces after;
+        # the place holds only meta, which no other style sets, so it can come last and
+        # the rest be added once a row for each of the few styles the cells have
         console = self.app.console
+        blank = row_style + component_style + post_style
+        styled: dict[object, Style] = {}
         scrollable = []
         for column_index, (cell, width) in enumerate(zip(cells, widths, strict=True)):
             assert isinstance(cell, Text)
-            # the order Styled(Padding(cell)) adds them in: before, the cell's own, after
-            before = row_style + Style.from_meta({"row": row_index, "column": column_index})
-            before += component_style
-            blank = before + post_style
-            segments = [Segment(" " * padding, blank)] if padding else []
+            place = _place(row_index, column_index)
+            around = blank + place
+            segments = [Segment(" " * padding, around)] if padding else []
             if cell.plain:
-                own = console.get_style(cell.style, default=Style.null())
-                segments.append(Segment(cell.plain, before + own + post_style))
+                style = styled.get(cell.style)
+                if style is None:
+                    own = console.get_style(cell.style, default=Style.null())
+                    style = styled[cell.style] = row_style + component_style + own + post_style
+                segments.append(Segment(cell.plain, style + place))
             if rest := width - padding - cell.cell_len:
-                segments.append(Segment(" " * rest, blank))
+                segments.append(Segment(" " * rest, around))
             scrollable.append(segments)
         # the blank beyond the last column, styled as DataTable styles it under a row cursor
         extend_style, _ = self._get_styles_to_render_cell(
@@ -206,6 +214,12 @@ class QueueTable(DataTable):
         drawn = ([], scrollable)
         self._row_render_cache[cache_key] = drawn
         return drawn
+
+
+@lru_cache(maxsize=4096)
+def _place(row: int, column: int) -> Style:
+    """The meta DataTable gives a cell's segments (what a click reads), made once."""
+    return Style.from_meta({"row": row, "column": column})
 
 
 def _plain_line(cell: object, width: int, padding: int) -> bool:
