@@ -81,7 +81,8 @@ class Movement(SQLModel, table=True):
     to_location_id: int = Field(foreign_key="location.id")
     lot_id: int | None = Field(default=None, foreign_key="lot.id")
     serial_id: int | None = Field(default=None, foreign_key="serial.id")
-    wo_id: int | None = Field(default=None, foreign_key="work_order.id", index=True)
+    # looked up through ix_movement_wo_kind, which starts with it (revision 0007)
+    wo_id: int | None = Field(default=None, foreign_key="work_order.id")
     demand_line_id: int | None = Field(default=None, foreign_key="demand_line.id", index=True)
     reservation_id: int | None = Field(default=None, foreign_key="reservation.id")
     # the issue that a return or write-off settles
