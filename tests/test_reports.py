@@ -316,6 +316,33 @@ def test_maintenance_kpis(cp):
     }
 
 
+def test_maintenance_kpis_of_the_site_are_the_plants_and_of_one_asset_its_own(cp):
+    start = today() - timedelta(days=9)
+    plant = cp.store.read(kpi.kpi, start, today(), None, cp.now)
+    site = cp.store.read(kpi.kpi, start, today(), "SITE-1", cp.now)
+    assert [t.rows for t in site.tables] == [t.rows for t in plant.tables]
+    assert site.figures == plant.figures
+    pump = cp.store.read(kpi.kpi, start, today(), "PUMP-2", cp.now)
+    assert pump.table("assets").rows == []  # WO-4, its breakdown, is not closed
+    assert pump.table("backlog").rows == [
+        ("0-7 days", 0, 0),
+        ("8-30 days", 1, 3_000),  # WO-4
+        ("31-90 days", 1, 2_000),  # WO-5
+        ("over 90 days", 0, 0),
+    ]
+    assert pump.table("technicians").rows == [("Tina Tech", "T2", 1, 1_500, 8_250, 8_250)]
+    assert {f.key: f.value for f in pump.figures} == {
+        "failures": 0,
+        "mttr_hours": None,
+        "mtbf_hours": None,
+        "first_time_fix": None,
+        "completion_days": 3_000,  # WO-2: 3 days
+        "closed": 1,
+        "backlog": 2,
+        "backlog_hours": 5_000,
+    }
+
+
 # --- whole months from the monthly totals, odd days from the lines ----------------------------
 
 

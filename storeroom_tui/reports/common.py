@@ -341,6 +341,15 @@ def subtree(session: Session, tag: str) -> Any:
     return base.union_all(child)
 
 
+def every_asset(session: Session, tree: Any) -> bool:
+    """Whether a subtree (`subtree`) holds every asset, as the site of a one-site plant
+    does: filtering by it keeps everything, so a report may read as for the whole plant."""
+    from models import Asset
+
+    inside = session.execute(select(func.count()).select_from(tree)).scalar_one()
+    return bool(inside == session.execute(select(func.count()).select_from(Asset)).scalar_one())
+
+
 def net_movement() -> tuple[Any, Any, Any]:
     """(movement, effective kind, sign): a reversal counts as its original's kind with the
     opposite sign, so SUM(sign * qty) per kind nets mistakes out in one pass."""

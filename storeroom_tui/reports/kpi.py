@@ -38,6 +38,7 @@ from storeroom_tui.reports.common import (
     columns,
     days_between,
     divide,
+    every_asset,
     i,
     month_cut,
     ratio,
@@ -67,6 +68,8 @@ def kpi(
     now = now or utcnow()
     cost = WorkOrderCost
     tree = subtree(session, asset) if asset else None
+    if tree is not None and every_asset(session, tree):
+        tree = None  # the whole plant's site: read as for the plant (labour from its totals)
     closed_in = [cost.closed_on >= start, cost.closed_on <= end]  # type: ignore[operator]
     if tree is not None:
         closed_in.append(cost.asset_id.in_(select(tree.c.id)))  # type: ignore[attr-defined]
@@ -169,8 +172,9 @@ def kpi(
     backlog_rows = [(age, *found.get(age, (0, 0))) for age in AGE_BUCKETS]
 
     # --- labour per technician ---
-    # (without an asset: the whole months from the monthly totals kept at closure,
-    # `labour_month`, the days at either end from the labour of the WOs closed on them)
+    # (for the whole plant: the whole months from the monthly totals kept at closure,
+    # `labour_month`, the days at either end from the labour of the WOs closed on them;
+    # for part of it, the labour of its WOs closed in the window)
     cut = month_cut(start, end) if tree is None else MonthCut(None, None, ((start, end),))
     labour = LabourEntry
     parts = [
