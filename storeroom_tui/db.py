@@ -68,12 +68,7 @@ def _tune_sqlite(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        try:
-            cursor.execute("PRAGMA journal_mode = WAL")
-        except sqlite3.OperationalError as error:
-            if sqlite_code(error) != SQLITE_READONLY:
-                raise
-            # a read-only file still reads; a post on it is refused with a clear message
+        _switch_to_wal(cursor)
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
@@ -82,6 +77,28 @@ def _tune_sqlite(engine: Engine) -> None:
     def _on_begin(connection: Any) -> None:
         write = connection.get_execution_options().get(_WRITE, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def _switch_to_wal(cursor: sqlite3.Cursor) -> None:
+    """Put the file in WAL mode (a no-op once it is).
+
+    Switching a file that is still in rollback-journal mode (made by the first release)
+    needs it to itself for a moment, and SQLite answers "database is locked" at once,
+    without its busy handler, while another terminal opens it too: that is retried within
+    the same bound as any busy wait.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            code = sqlite_code(error)
+            if code == SQLITE_READONLY:
+                return  # a read-only file still reads; a post on it is refused clearly
+            if code != SQLITE_BUSY or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def _tune_postgresql(engine: Engine) -> None:
@@ -142,7 +159,7 @@ def _is_busy(error: DBAPIError) -> bool:
 
 
 # SQLite's primary result codes (https://sqlite.org/rescode.html) that a user can act on
-SQLITE_READONLY, SQLITE_IOERR, SQLITE_CORRUPT, SQLITE_FULL = 8, 10, 11, 13
+SQLITE_BUSY, SQLITE_READONLY, SQLITE_IOERR, SQLITE_CORRUPT, SQLITE_FULL = 5, 8, 10, 11, 13
 SQLITE_CANTOPEN, SQLITE_NOTADB = 14, 26
 
 
