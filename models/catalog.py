@@ -6,12 +6,12 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from models._columns import utcnow
+from models._columns import TableModel, utcnow
 
 
-class User(SQLModel, table=True):
+class User(TableModel, table=True):
     __tablename__ = "user_account"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -22,7 +22,7 @@ class User(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class Item(SQLModel, table=True):
+class Item(TableModel, table=True):
     __tablename__ = "item"
     __table_args__ = (
         CheckConstraint("min_qty >= 0 AND max_qty >= 0", name="ck_item_minmax"),
@@ -44,7 +44,7 @@ class Item(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class ItemBarcode(SQLModel, table=True):
+class ItemBarcode(TableModel, table=True):
     """An item may carry several barcodes: its GTIN, a supplier code, our own label."""
 
     __tablename__ = "item_barcode"
@@ -66,7 +66,7 @@ class LocationKind(StrEnum):
     TRANSIT = "transit"
 
 
-class Location(SQLModel, table=True):
+class Location(TableModel, table=True):
     """A bin (`MAIN/A-01-03`) or one of the virtual places stock moves through."""
 
     __tablename__ = "location"
@@ -81,7 +81,7 @@ class Location(SQLModel, table=True):
     available: bool = True
 
 
-class Asset(SQLModel, table=True):
+class Asset(TableModel, table=True):
     __tablename__ = "asset"
 
     id: int | None = Field(default=None, primary_key=True)

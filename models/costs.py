@@ -12,14 +12,14 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, Index, UniqueConstraint, text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from models._columns import new_uuid, utcnow
+from models._columns import TableModel, new_uuid, utcnow
 from models.ledger import Movement
 from models.workorder import WorkOrder
 
 
-class TradeRate(SQLModel, table=True):
+class TradeRate(TableModel, table=True):
     """The blended hourly rate of a trade (mechanical, electrical...) and its overtime factor."""
 
     __tablename__ = "trade_rate"
@@ -35,7 +35,7 @@ class TradeRate(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
-class LabourEntry(SQLModel, table=True):
+class LabourEntry(TableModel, table=True):
     """Hours one technician worked on a WO on one day, costed when booked."""
 
     __tablename__ = "labour_entry"
@@ -65,7 +65,7 @@ class LabourEntry(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class ContractorEntry(SQLModel, table=True):
+class ContractorEntry(TableModel, table=True):
     """An outside firm's work on a WO: hours x rate, or a fixed amount; maybe paid by a PO."""
 
     __tablename__ = "contractor_entry"
@@ -92,7 +92,7 @@ class ContractorEntry(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class Budget(SQLModel, table=True):
+class Budget(TableModel, table=True):
     """The maintenance budget of an asset, a cost centre or a site for one month."""
 
     __tablename__ = "budget"
@@ -110,7 +110,7 @@ class Budget(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
-class WorkOrderCost(SQLModel, table=True):
+class WorkOrderCost(TableModel, table=True):
     """A WO's downtime and estimate while open; its full cost, frozen once at closure."""
 
     __tablename__ = "work_order_cost"
@@ -151,7 +151,7 @@ class WorkOrderCost(SQLModel, table=True):
     period: str | None = Field(default=None, max_length=7)  # YYYY-MM of closed_on
 
 
-class AssetCost(SQLModel, table=True):
+class AssetCost(TableModel, table=True):
     """An asset's replacement value, its downtime cost and the lifetime cost rolled up to it
     (its own closed WOs and those of everything below it in the hierarchy)."""
 
@@ -171,7 +171,7 @@ class AssetCost(SQLModel, table=True):
     work_orders: int = 0  # closed WOs rolled up into lifetime_cost
 
 
-class LineUsage(SQLModel, table=True):
+class LineUsage(TableModel, table=True):
     """What each demand line of a closed WO used against its plan, and how its returns
     came back, kept at closure so the consumption and returns reports read one row per
     line instead of the WO's movements."""
@@ -218,7 +218,7 @@ class LineUsage(SQLModel, table=True):
     return_days: int = 0  # their days from issue to return, summed, in thousandths of a day
 
 
-class ItemMonth(SQLModel, table=True):
+class ItemMonth(TableModel, table=True):
     """One item's lines in the WOs closed in one month, added up at each closure, so that
     a report over many months reads one row per item and month instead of every line
     (`line_usage`): what they issued, got back and used, and how their returns came back.
@@ -244,7 +244,7 @@ class ItemMonth(SQLModel, table=True):
     off_plan: int = 0  # |used - planned| line by line, summed, thousandths
 
 
-class AssigneeMonth(SQLModel, table=True):
+class AssigneeMonth(TableModel, table=True):
     """The lines of the WOs one person was assigned, closed in one month, added up like
     `ItemMonth`. WOs without an assignee are not kept here: their lines are the item
     totals less these."""
@@ -261,7 +261,7 @@ class AssigneeMonth(SQLModel, table=True):
     return_days: int = 0  # thousandths of a day
 
 
-class LabourMonth(SQLModel, table=True):
+class LabourMonth(TableModel, table=True):
     """One technician's labour on the WOs closed in one month (by the WO's `closed_on`),
     added at each closure: how many of those WOs they worked on, their hours and cost."""
 

@@ -6,12 +6,12 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, Index, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from models._columns import utcnow
+from models._columns import TableModel, utcnow
 
 
-class Lot(SQLModel, table=True):
+class Lot(TableModel, table=True):
     __tablename__ = "lot"
     __table_args__ = (UniqueConstraint("item_id", "lot_no", name="uq_lot_item"),)
 
@@ -21,7 +21,7 @@ class Lot(SQLModel, table=True):
     expiry: date | None = None
 
 
-class Serial(SQLModel, table=True):
+class Serial(TableModel, table=True):
     """One serialised unit and where it is now (kept in step with its movements)."""
 
     __tablename__ = "serial"
@@ -45,7 +45,7 @@ class MovementKind(StrEnum):
     REVERSAL = "reversal"
 
 
-class Movement(SQLModel, table=True):
+class Movement(TableModel, table=True):
     """One change of quantity. Never updated, never deleted; mistakes are reversed."""
 
     __tablename__ = "movement"
@@ -98,7 +98,7 @@ class Movement(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class Balance(SQLModel, table=True):
+class Balance(TableModel, table=True):
     """Quantity per item x location x lot x serial; 0 stands for "no lot" / "no serial".
 
     Kept in the same transaction as each movement, always re-derivable from them.

@@ -12,12 +12,12 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, Index, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from models._columns import new_uuid, utcnow
+from models._columns import TableModel, new_uuid, utcnow
 
 
-class Vendor(SQLModel, table=True):
+class Vendor(TableModel, table=True):
     __tablename__ = "vendor"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -27,7 +27,7 @@ class Vendor(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class VendorItem(SQLModel, table=True):
+class VendorItem(TableModel, table=True):
     """What a vendor calls an item, what it costs there and how long it takes to come."""
 
     __tablename__ = "vendor_item"
@@ -44,7 +44,7 @@ class VendorItem(SQLModel, table=True):
     lead_time_days: int = 0
 
 
-class ItemSupply(SQLModel, table=True):
+class ItemSupply(TableModel, table=True):
     """How an item is bought: its preferred vendor, whether a receipt goes to inspection,
     and the reorder state (set when a reorder requisition was raised below min, cleared
     once availability is back at min or above: one requisition per dip)."""
@@ -69,7 +69,7 @@ class RequisitionStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
-class RequisitionLine(SQLModel, table=True):
+class RequisitionLine(TableModel, table=True):
     """A need to buy: an item and a quantity, from a reorder point, a WO shortage or a
     person; it becomes a PO line when a buyer orders it."""
 
@@ -111,7 +111,7 @@ class PoStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
-class PurchaseOrder(SQLModel, table=True):
+class PurchaseOrder(TableModel, table=True):
     __tablename__ = "purchase_order"
     __table_args__ = (
         CheckConstraint("total >= 0", name="ck_po_total"),
@@ -135,7 +135,7 @@ class PurchaseOrder(SQLModel, table=True):
     closed_at: datetime | None = None
 
 
-class PurchaseOrderLine(SQLModel, table=True):
+class PurchaseOrderLine(TableModel, table=True):
     __tablename__ = "purchase_order_line"
     __table_args__ = (
         UniqueConstraint("po_id", "line_no", name="uq_po_line_no"),
@@ -160,7 +160,7 @@ class PurchaseOrderLine(SQLModel, table=True):
     invoiced_qty: int = 0
 
 
-class PurchaseOrderEvent(SQLModel, table=True):
+class PurchaseOrderEvent(TableModel, table=True):
     """One decision or status change on a PO: who (and in which role), what, why, when."""
 
     __tablename__ = "purchase_order_event"
@@ -178,7 +178,7 @@ class PurchaseOrderEvent(SQLModel, table=True):
     at: datetime = Field(default_factory=utcnow)
 
 
-class Receipt(SQLModel, table=True):
+class Receipt(TableModel, table=True):
     """Links a receive movement to the PO line it delivers (the movement table is not
     widened): quantity, price, and what of it was reserved at once to a waiting WO."""
 
@@ -206,7 +206,7 @@ class InvoiceStatus(StrEnum):
     ACCEPTED = "accepted"  # an exception resolved by a person
 
 
-class Invoice(SQLModel, table=True):
+class Invoice(TableModel, table=True):
     __tablename__ = "invoice"
     __table_args__ = (UniqueConstraint("vendor_id", "vendor_ref", name="uq_invoice_vendor_ref"),)
 
@@ -223,7 +223,7 @@ class Invoice(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class InvoiceLine(SQLModel, table=True):
+class InvoiceLine(TableModel, table=True):
     __tablename__ = "invoice_line"
     __table_args__ = (CheckConstraint("qty > 0 AND unit_price >= 0", name="ck_invoice_line"),)
 
@@ -235,7 +235,7 @@ class InvoiceLine(SQLModel, table=True):
     amount: int  # qty x unit_price, cents
 
 
-class MatchException(SQLModel, table=True):
+class MatchException(TableModel, table=True):
     """A three-way-match mismatch: PO vs receipts vs invoice, with the reason."""
 
     __tablename__ = "match_exception"
@@ -255,7 +255,7 @@ class MatchException(SQLModel, table=True):
     resolution: str | None = None
 
 
-class PriceVariance(SQLModel, table=True):
+class PriceVariance(TableModel, table=True):
     """The difference between the invoice price and the PO price on an accepted invoice
     line: charged to the WO the goods were bought for, or absorbed into the moving
     average of the stock on hand (DESIGN: the WO carries what was paid)."""

@@ -10,12 +10,12 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, Index, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from models._columns import new_uuid, utcnow
+from models._columns import TableModel, new_uuid, utcnow
 
 
-class WorkOrder(SQLModel, table=True):
+class WorkOrder(TableModel, table=True):
     __tablename__ = "work_order"
     __table_args__ = (
         CheckConstraint("priority BETWEEN 1 AND 4", name="ck_wo_priority"),
@@ -48,7 +48,7 @@ class WorkOrder(SQLModel, table=True):
     closed_at: datetime | None = None
 
 
-class WorkOrderEvent(SQLModel, table=True):
+class WorkOrderEvent(TableModel, table=True):
     """One status change: who, when, from, to, why."""
 
     __tablename__ = "work_order_event"
@@ -64,7 +64,7 @@ class WorkOrderEvent(SQLModel, table=True):
     at: datetime = Field(default_factory=utcnow)
 
 
-class DemandLine(SQLModel, table=True):
+class DemandLine(TableModel, table=True):
     """What a WO needs. An additional issue beyond plan gets a line with planned 0."""
 
     __tablename__ = "demand_line"
@@ -87,7 +87,7 @@ class DemandLine(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class DemandSubstitute(SQLModel, table=True):
+class DemandSubstitute(TableModel, table=True):
     """An item allowed in place of the line's own."""
 
     __tablename__ = "demand_substitute"
@@ -111,7 +111,7 @@ OPEN_RESERVATION_STATUSES = (
 )
 
 
-class Reservation(SQLModel, table=True):
+class Reservation(TableModel, table=True):
     """Stock promised to a demand line at a location (and lot). Lowers availability."""
 
     __tablename__ = "reservation"
