@@ -63,6 +63,12 @@ def build_shop(path: Path) -> None:
     s = Storeroom.open(str(path), terminal="")
     s.init()
     s.sign_in("ADMIN")
+    fill_shop(s)
+    s.close()
+
+
+def fill_shop(s: Storeroom) -> None:
+    """build_shop's master data and WOs, into an initialised storeroom signed in as ADMIN."""
     s.write(catalog.add_bin, "A-01-01", "MAIN")
     s.write(catalog.add_item, "BRG-6204", "Bearing 6204")
     s.write(catalog.add_item, "SEAL-9", "Shaft seal")
@@ -88,7 +94,6 @@ def build_shop(path: Path) -> None:
     make_wo(s, "PUMP-07", "Bearing_check", "PM", 3, FUTURE, "S1", {"BRG-6204": "1"},
             ("approved", "in_progress"), reserve=True)  # fmt: skip
     s.write(counter.issue_to_line, "WO-000006", "BRG-6204", parse_qty("1"))
-    s.close()
 
 
 @pytest.fixture(scope="module")
