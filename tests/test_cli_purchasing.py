@@ -5,16 +5,14 @@ with exit code 1 and the message for each refusal (nothing changed)."""
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
 from storeroom_tui import ledger
-from storeroom_tui.cli import app
-
-runner = CliRunner()
+from tests.command_line import run_storeroom
 
 
 class Cli:
@@ -23,14 +21,14 @@ class Cli:
 
     def __call__(self, user: str, *args: str, code: int = 0) -> Any:
         """Run with --json; the parsed output (or the error) for the expected exit code."""
-        result = runner.invoke(app, ["--db", str(self.db), "--user", user, "--json", *args])
-        assert result.exit_code == code, (result.stdout, result.stderr)
-        return json.loads(result.stdout) if result.stdout.strip() else None
+        exit_code, out, err = run_storeroom(self.db, shlex.join(["--json", *args]), user)
+        assert exit_code == code, (out, err)
+        return json.loads(out) if out.strip() else None
 
     def text(self, user: str, *args: str, code: int = 0) -> str:
-        result = runner.invoke(app, ["--db", str(self.db), "--user", user, *args])
-        assert result.exit_code == code, (result.stdout, result.stderr)
-        return " ".join((result.stdout + result.stderr).split())
+        exit_code, out, err = run_storeroom(self.db, shlex.join(args), user)
+        assert exit_code == code, (out, err)
+        return " ".join((out + err).split())
 
 
 @pytest.fixture
@@ -113,10 +111,8 @@ def test_the_purchasing_loop_from_the_command_line(plant, cli: Cli, tmp_path: Pa
     exported = tmp_path / "pos.csv"
     assert cli("P1", "po", "export", "--out", str(exported))["path"] == str(exported)
     assert exported.read_text().splitlines()[1].startswith("PO-000001,ACME,closed,False,30")
-    reqs_json = runner.invoke(
-        app, ["--db", str(cli.db), "req", "export", "--format", "json", "--status", "all"]
-    )
-    assert [r["number"] for r in json.loads(reqs_json.stdout)] == ["RQ-000001", "RQ-000002"]
+    _, reqs_json, _ = run_storeroom(cli.db, "req export --format json --status all", None)
+    assert [r["number"] for r in json.loads(reqs_json)] == ["RQ-000001", "RQ-000002"]
     mapping = tmp_path / "erp.json"
     mapping.write_text(json.dumps([{"number": "PO-000001", "erp_number": "4500000017"}]))
     assert cli("P1", "po", "import", str(mapping))["updated"] == [
@@ -167,12 +163,8 @@ def test_refusals_exit_1_with_the_message_and_change_nothing(plant, cli: Cli, tm
         "refused: nothing imported; 1 bad row(s): row 3: no purchase order or requisition PO-000404"
     )
     assert cli("P1", "po", "show", "PO-000001")["erp_number"] is None
-    result = runner.invoke(
-        app,
-        ["--db", str(cli.db), "--user", "C1", "receive", "--po", "PO-000001", "SEAL-9", "1"]
-        + ["--bin", "A-01-02", "--unit-cost", "3"],
-    )
-    assert result.exit_code == 2
+    receipt = "receive --po PO-000001 SEAL-9 1 --bin A-01-02 --unit-cost 3"
+    assert run_storeroom(cli.db, receipt, "C1")[0] == 2
     assert plant.store.read(ledger.check) == ([], [])
 
 
