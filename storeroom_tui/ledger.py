@@ -40,6 +40,7 @@ from models import (
     Serial,
     WorkOrder,
 )
+from models._columns import new_uuid
 from storeroom_tui import catalog
 from storeroom_tui.errors import (
     AlreadyReversed,
@@ -67,11 +68,13 @@ def today() -> date:
 
 
 def new_key() -> str:
-    return str(uuid.uuid4())
+    """A fresh idempotency key: time-ordered (version 7), like every other row's UUID."""
+    return new_uuid()
 
 
 def check_key(key: str | None) -> str:
-    """A client idempotency key must be a UUID; none given means a fresh one."""
+    """A client idempotency key must be a UUID, of any version; none given means a fresh
+    one."""
     if key is None:
         return new_key()
     try:
