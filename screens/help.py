@@ -23,7 +23,8 @@ from screens.dialogs import ConfirmDialog
 from screens.issue import IssueScreen
 from screens.purchase_order import PurchaseOrderScreen
 from screens.purchasing import PurchasingScreen
-from screens.queue import QueueScreen, QueueTable
+from screens.queue import QueueScreen
+from screens.queue_table import QueueTable
 from screens.receive import ReceiveScreen
 from screens.reconcile import ReconcileScreen
 from screens.reports import ReportsScreen
@@ -83,6 +84,8 @@ _NAMES = {
     "enter": "Enter",
     "pageup": "PgUp",
     "pagedown": "PgDn",
+    "home": "Home",
+    "end": "End",
     "up": "↑",
     "down": "↓",
     "left": "←",

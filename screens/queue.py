@@ -3,26 +3,22 @@ priority, sort by column, a page at a time from SQL; Enter opens the WO's detail
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import lru_cache
 
-from rich.segment import Segment
-from rich.style import Style
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.coordinate import Coordinate
-from textual.message import Message
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Input, Label
-from textual.widgets.data_table import RowKey
+from textual.widgets import Input, Label
 
 from screens.base import StoreroomScreen
 from screens.dialogs import DIALOG_CSS
+from screens.queue_table import QueueColumn, QueueTable
 from screens.widgets import MessageLine, ModeBar, StoreroomFooter
 from screens.workorder import WorkOrderScreen
 from storeroom_tui import workorders
@@ -71,167 +67,6 @@ def person(name: str | None, narrow: bool) -> str:
         return ""
     first, _, rest = name.partition(" ")
     return f"{first} {rest[0]}." if narrow and rest else name
-
-
-class QueueTable(DataTable):
-    """The queue's table: Enter opens the WO; PageDown/PageUp at the edge turn the page."""
-
-    BINDINGS = [Binding("enter", "select_cursor", "Open")]
-
-    class PageEdge(Message):
-        """PageDown on the last row (forward) or PageUp on the first: turn the page."""
-
-        def __init__(self, forward: bool) -> None:
-            super().__init__()
-            self.forward = forward
-
-    def action_page_down(self) -> None:
-        if self.row_count and self.cursor_row >= self.row_count - 1:
-            self.post_message(self.PageEdge(forward=True))
-        else:
-            super().action_page_down()
-
-    def action_page_up(self) -> None:
-        if self.cursor_row <= 0:
-            self.post_message(self.PageEdge(forward=False))
-        else:
-            super().action_page_up()
-
-    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
-        """The screen sets every column's width and every row is one line, so there is
-        nothing to measure: DataTable would measure each cell of the page (800 of them,
-        ~10 ms a keystroke) only to find widths it does not use."""
-        if not any(column.auto_width for column in self.columns.values()):
-            new_rows = [
-                key
-                for key in new_rows
-                if (row := self.rows.get(key)) is not None
-                and (row.label is not None or row.auto_height)
-            ]
-        super()._update_dimensions(new_rows)
-
-    def _render_line_in_row(
-        self,
-        row_key: RowKey,
-        line_no: int,
-        base_style: Style,
-        cursor_location: Coordinate,
-        hover_location: Coordinate,
-    ) -> tuple[list[list[Segment]], list[list[Segment]]]:
-        """A row of the page (one line of plain styled text in each cell, as `cells` makes
-        them) is drawn in one pass straight into its segments. DataTable would render each
-        cell through Rich's Padding and Styled and look the cursor's styles up cell by
-        cell: 0.1 ms a cell, 30-40 ms for a new page of 35 rows × 8 columns, to the very
-        same segments. The header, and any row not like that, are left to DataTable;
-        tests/test_queue_screens.py compares the two."""
-        cursor_type, show_cursor = self.cursor_type, self.show_cursor
-        if (
-            row_key is self._header_row_key
-            or line_no
-            or cursor_type != "row"
-            or self.fixed_rows
-            or self.fixed_columns
-            or (self._labelled_row_exists and self.show_row_labels)
-        ):
-            return super()._render_line_in_row(
-                row_key, line_no, base_style, cursor_location, hover_location
-            )
-        cache_key = (
-            row_key,
-            line_no,
-            base_style,
-            cursor_location,
-            hover_location,
-            cursor_type,
-            show_cursor,
-            self._show_hover_cursor,
-            self._update_count,
-            self._pseudo_class_state,
-        )
-        drawn = self._row_render_cache.get(cache_key)
-        if drawn is not None:
-            return drawn
-        row, data = self.rows.get(row_key), self._data.get(row_key)
-        padding = self.cell_padding
-        columns = self.ordered_columns
-        widths = [column.get_render_width(self) for column in columns]
-        cells = [data.get(column.key) for column in columns] if data is not None else []
-        if (
-            row is None
-            or row.height != 1
-            or row_key not in self._row_locations
-            or not cells
-            or not all(_plain_line(c, w, padding) for c, w in zip(cells, widths, strict=True))
-        ):
-            return super()._render_line_in_row(
-                row_key, line_no, base_style, cursor_location, hover_location
-            )
-        row_index = self._row_locations.get(row_key)
-        row_style = self._get_row_style(row_index, base_style)
-        # a row cursor highlights every cell of its row alike, and so does the mouse
-        cursor, hover = cursor_location.row == row_index, hover_location.row == row_index
-        component_style, post_style = self._get_styles_to_render_cell(
-            False,
-            False,
-            False,
-            hover,
-            cursor,
-            show_cursor,
-            self._show_hover_cursor,
-            self.cursor_foreground_priority == "css",
-            self.cursor_background_priority == "css",
-        )
-        # DataTable adds, per cell: the row's style, the cell's place (meta: row, column),
-        # the cursor's and the mouse's, the cell's own, and those the cursor forces after;
-        # the place holds only meta, which no other style sets, so it can come last and
-        # the rest be added once a row for each of the few styles the cells have
-        console = self.app.console
-        blank = row_style + component_style + post_style
-        styled: dict[object, Style] = {}
-        scrollable = []
-        for column_index, (cell, width) in enumerate(zip(cells, widths, strict=True)):
-            assert isinstance(cell, Text)
-            place = _place(row_index, column_index)
-            around = blank + place
-            segments = [Segment(" " * padding, around)] if padding else []
-            if cell.plain:
-                style = styled.get(cell.style)
-                if style is None:
-                    own = console.get_style(cell.style, default=Style.null())
-                    style = styled[cell.style] = row_style + component_style + own + post_style
-                segments.append(Segment(cell.plain, style + place))
-            if rest := width - padding - cell.cell_len:
-                segments.append(Segment(" " * rest, around))
-            scrollable.append(segments)
-        # the blank beyond the last column, styled as DataTable styles it under a row cursor
-        extend_style, _ = self._get_styles_to_render_cell(
-            False, False, False, hover, cursor, show_cursor, self._show_hover_cursor, False, False
-        )
-        extend_style = row_style + extend_style
-        extend_style += Style.from_meta({"row": row_index, "column": 0, "out_of_bounds": True})
-        remaining = max(0, self.size.width - sum(widths) - self._row_label_column_width)
-        scrollable.append([Segment(" " * remaining, extend_style)])
-        drawn = ([], scrollable)
-        self._row_render_cache[cache_key] = drawn
-        return drawn
-
-
-@lru_cache(maxsize=4096)
-def _place(row: int, column: int) -> Style:
-    """The meta DataTable gives a cell's segments (what a click reads), made once."""
-    return Style.from_meta({"row": row, "column": column})
-
-
-def _plain_line(cell: object, width: int, padding: int) -> bool:
-    """A Text of one style on one line of printable characters that fits the width."""
-    return (
-        isinstance(cell, Text)
-        and not cell.spans
-        and cell.justify is None
-        and cell.overflow is None
-        and cell.plain.isprintable()
-        and cell.cell_len + 2 * padding <= width
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,6 +159,15 @@ class CreateWorkOrderDialog(ModalScreen[NewWorkOrder | None]):
         self.dismiss(None)
 
 
+class FilterInput(Input):
+    """The queue's filter line. Input's virtual size, which grows with the text typed,
+    is a reactive that asks for a layout pass: every key re-arranged and re-drew the
+    whole screen (~8 ms of a keystroke's 50 ms budget). This line is one row as wide
+    as the screen whatever it holds, so a new size needs only a repaint."""
+
+    virtual_size = Reactive(Size(0, 0), layout=False)
+
+
 class QueueScreen(StoreroomScreen):
     """The work orders, a page at a time. Keys act on the table; '/' goes to the filter."""
 
@@ -355,9 +199,9 @@ class QueueScreen(StoreroomScreen):
 
     def compose(self) -> ComposeResult:
         yield ModeBar()
-        yield Input(placeholder="/ filter: number, asset, title", id="filter")
+        yield FilterInput(placeholder="/ filter: number, asset, title", id="filter")
         yield Label("", id="quick")
-        yield QueueTable(id="queue", cursor_type="row", cell_padding=0)
+        yield QueueTable(id="queue")
         yield MessageLine(id="message")
         yield StoreroomFooter()
 
@@ -399,31 +243,32 @@ class QueueScreen(StoreroomScreen):
         self, page: QueuePage, keep: str | None = None, to_bottom: bool = False
     ) -> None:
         self.render_quick_bar(page)
-        table = self.query_one(QueueTable)
-        table.clear(columns=True)
         width = self.size.width or 80
         narrow = width < NARROW
-        columns = self.column_widths(page.rows, width, narrow)
         sort_key = SORT_COLUMN[self.queue_filter.sort]
         arrow = " ↓" if self.queue_filter.descending else " ↑"
-        for key, label, column_width in columns:
-            heading = label + (arrow if key == sort_key else "")
-            table.add_column(heading, width=column_width, key=key)
-        room = [column_width - 1 for _, _, column_width in columns]  # one blank after each
+        columns = [
+            QueueColumn(key, label + (arrow if key == sort_key else ""), column_width)
+            for key, label, column_width in self.column_widths(page.rows, width, narrow)
+        ]
+        room = [column.width - 1 for column in columns]  # one blank after each
         room[-1] += 1  # but the last
-        for row in page.rows:
-            cells = self.cells(row, narrow)
-            for cell, width in zip(cells, room, strict=True):
-                if len(cell) > width:
-                    cell.truncate(width, overflow="ellipsis")
-            table.add_row(*cells, key=row.number)
-        if not page.rows:
-            return
+
+        def make_cells(index: int) -> list[Text]:
+            cells = self.cells(page.rows[index], narrow)
+            for cell, fits in zip(cells, room, strict=True):
+                if cell.cell_len > fits:
+                    cell.truncate(fits, overflow="ellipsis")
+            return cells
+
         numbers = [row.number for row in page.rows]
         if keep in numbers:
-            table.move_cursor(row=numbers.index(keep), animate=False)
+            cursor = numbers.index(keep)
         elif to_bottom:
-            table.move_cursor(row=len(numbers) - 1, animate=False)
+            cursor = len(numbers) - 1
+        else:
+            cursor = 0
+        self.query_one(QueueTable).show(columns, numbers, make_cells, cursor)
 
     def column_widths(
         self, rows: list[QueueRow], width: int, narrow: bool
@@ -490,7 +335,8 @@ class QueueScreen(StoreroomScreen):
                 (" · ", "dim"),
                 page.range_text,
                 (legend, "dim"),
-            )
+            ),
+            layout=False,  # one line, as wide as the screen: no layout pass for each key
         )
 
     # --- the filter ---------------------------------------------------------------------------
@@ -574,10 +420,9 @@ class QueueScreen(StoreroomScreen):
         else:
             self.action_previous_page(to_bottom=True)
 
-    @on(DataTable.RowSelected, "#queue")
-    def row_chosen(self, event: DataTable.RowSelected) -> None:
-        if event.row_key.value:
-            self.open_work_order(event.row_key.value)
+    @on(QueueTable.RowSelected, "#queue")
+    def row_chosen(self, event: QueueTable.RowSelected) -> None:
+        self.open_work_order(event.key)
 
     def open_work_order(self, number: str) -> None:
         self.app.push_screen(WorkOrderScreen(number))

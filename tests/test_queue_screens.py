@@ -10,15 +10,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from rich.segment import Segment
 from sqlalchemy import func, select
-from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Input, Label, Static
 
 from models import Movement
 from screens.dialogs import ConfirmDialog, ReasonDialog
 from screens.issue import IssueScreen
 from screens.queue import CreateWorkOrderDialog, QueueScreen
+from screens.queue_table import QueueTable
 from screens.reconcile import ReconcileScreen
 from screens.widgets import MessageLine
 from screens.workorder import WorkOrderScreen
@@ -52,8 +51,8 @@ def movement_count(store) -> int:
 
 
 def queue_numbers(app: StoreroomApp) -> list[str]:
-    table = app.screen.query_one("#queue", DataTable)
-    return [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+    table = app.screen.query_one("#queue", QueueTable)
+    return [str(table.row_at(i)[0]) for i in range(table.row_count)]
 
 
 def quick_bar(app: StoreroomApp) -> str:
@@ -173,10 +172,10 @@ async def test_the_queue_shows_the_work_orders_most_urgent_first(shop):
         assert isinstance(app.screen, QueueScreen)
         assert queue_numbers(app) == [emergency, requested, started]
         assert "rows 1–3 of 3" in quick_bar(app)
-        table = app.screen.query_one("#queue", DataTable)
-        assert [str(c) for c in table.get_row_at(0)][:3] == [emergency, "1!", "approved"]
+        table = app.screen.query_one("#queue", QueueTable)
+        assert [str(c) for c in table.row_at(0)][:3] == [emergency, "1!", "approved"]
         # the started WO: 2 bearings reserved for it, nothing issued yet
-        assert str(table.get_row_at(2)[6]) == "ready"
+        assert str(table.row_at(2)[6]) == "ready"
 
 
 async def test_typing_in_the_filter_narrows_the_queue(shop):
@@ -199,7 +198,7 @@ async def test_typing_in_the_filter_narrows_the_queue(shop):
         # Esc leaves the filter for the list; the quick keys work again
         await pilot.press("ctrl+u", "escape")
         await pilot.pause()
-        assert isinstance(app.focused, DataTable)
+        assert isinstance(app.focused, QueueTable)
         await pilot.press("a")
         await pilot.pause()
         assert "all" in quick_bar(app)
@@ -261,7 +260,7 @@ async def test_the_queue_pages_with_n_and_p(store):
         await pilot.press("pageup")  # at the top row: the previous page, cursor at its end
         await pilot.pause()
         assert "rows 1–100 of 103" in quick_bar(app)
-        assert app.screen.query_one("#queue", DataTable).cursor_row == 99
+        assert app.screen.query_one("#queue", QueueTable).cursor_row == 99
 
 
 async def test_another_terminals_post_appears_on_refresh(store):
@@ -472,8 +471,8 @@ async def test_overdue_and_emergency_rows_are_marked_not_only_coloured(store):
     store.sign_in("C1")
     app = StoreroomApp(store, poll=False)
     async with app.run_test(size=SIZE):
-        table = app.screen.query_one("#queue", DataTable)
-        rows = {str(table.get_row_at(i)[0]): table.get_row_at(i) for i in range(table.row_count)}
+        table = app.screen.query_one("#queue", QueueTable)
+        rows = {str(table.row_at(i)[0]): table.row_at(i) for i in range(table.row_count)}
         # at 80 columns dates are short; '!' marks the overdue date and the emergency
         assert [str(rows[late][1]), str(rows[late][5])] == ["3", "!Jan 2020"]
         assert [str(rows[urgent][1]), str(rows[urgent][5])] == ["3!", "Jan 2099"]
@@ -481,8 +480,8 @@ async def test_overdue_and_emergency_rows_are_marked_not_only_coloured(store):
         assert rows[late][5].style == "bold yellow"
     app = StoreroomApp(store, poll=False)
     async with app.run_test(size=(120, 40)):
-        table = app.screen.query_one("#queue", DataTable)
-        dues = sorted(str(table.get_row_at(i)[5]) for i in range(table.row_count))
+        table = app.screen.query_one("#queue", QueueTable)
+        dues = sorted(str(table.row_at(i)[5]) for i in range(table.row_count))
         assert dues == ["!2020-01-31", "2099-01-31"]
 
 
@@ -504,46 +503,64 @@ async def test_k_opens_reconciliation_for_a_supervisor_and_an_unknown_wo_is_name
         assert not {"a", "i", "k", "h"} & shown_keys(app)
 
 
-async def test_the_queue_draws_its_rows_as_datatable_would(store, monkeypatch):
-    """QueueTable draws the rows of its page itself (screens/queue.py): every row, under
-    the cursor or not, under the mouse or not, must come out as DataTable draws it."""
-    create(store, "Late job with a rather long title to be cut", due_date=date(2020, 1, 31))
-    create(store, "Urgent job", wo_type="EM", priority=3, due_date=date(2099, 1, 31))
-    create(store, "Inspect fan belt", "FAN-02", priority=2)
+async def test_the_queue_table_draws_header_rows_and_cursor(store):
+    """QueueTable draws each line from its page: the header with the sort arrow, each
+    cell in its column (cut with an ellipsis where too long), the cursor's row in the
+    cursor's colours; keys move the cursor and the view follows it."""
+    long_title = "Late job with a rather long title to be cut " * 3
+    late = create(store, long_title, due_date=date(2020, 1, 31))
+    for n in range(30):
+        create(store, f"Route {n}", "FAN-02", priority=4)
     store.sign_in("C1")
-    datatable_draws = DataTable._render_line_in_row
-    left_to_datatable: list[object] = []
+    app = StoreroomApp(store, poll=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#queue", QueueTable)
+        width = table.scrollable_content_region.width
+        header = table.render_line(0)
+        assert header.text.startswith("Number ")
+        assert "P ↑" in header.text and header.cell_length == width
+        assert all(segment.style.bold for segment in header)
+        first = table.render_line(1)
+        assert first.text.startswith(late) and first.cell_length == width
+        title_column = [c.key for c in table.columns].index("title")
+        title_cell = table.row_at(0)[title_column]
+        assert str(title_cell).endswith("…")
+        assert title_cell.cell_len == table.columns[title_column].width - 1
+        cursor_style = table.get_component_rich_style("queue-table--cursor")
+        assert {s.style.bgcolor for s in first if s.text.strip()} == {cursor_style.bgcolor}
+        second = table.render_line(2)
+        assert cursor_style.bgcolor not in {s.style.bgcolor for s in second}
+        # down moves the cursor; End goes to the last row and the view scrolls to it
+        await pilot.press("down")
+        assert table.cursor_row == 1
+        assert cursor_style.bgcolor in {s.style.bgcolor for s in table.render_line(2)}
+        await pilot.press("end")
+        await pilot.pause()
+        assert table.cursor_row == table.row_count - 1 == 30
+        rows_shown = table.scrollable_content_region.height - 1
+        assert int(table.scroll_y) == table.row_count - rows_shown
+        last = table.render_line(rows_shown)
+        assert last.text.startswith(table.keys[-1])
+        assert table.render_line(0).text.startswith("Number")  # the header stays
+        await pilot.press("home")
+        await pilot.pause()
+        assert table.cursor_row == 0 and int(table.scroll_y) == 0
 
-    def counted(table, row_key, *args):
-        left_to_datatable.append(row_key)
-        return datatable_draws(table, row_key, *args)
 
-    monkeypatch.setattr(DataTable, "_render_line_in_row", counted)
-    for size in (SIZE, (120, 40)):
-        app = StoreroomApp(store, poll=False)
-        async with app.run_test(size=size) as pilot:
-            await pilot.pause()
-            table = app.screen.query_one("#queue", DataTable)
-            style = table.rich_style
-            keys = [table._header_row_key, *table.rows]
-            places = [Coordinate(row, 0) for row in (-1, 0, 1, 2)]
-            drawn = 0
-            for key, mouse in ((key, mouse) for key in keys for mouse in (False, True)):
-                table._show_hover_cursor = mouse  # the mouse over the table: hover shows
-                for cursor in places:
-                    for hover in places:
-                        table._row_render_cache.clear()
-                        table._cell_render_cache.clear()
-                        left_to_datatable.clear()
-                        ours = table._render_line_in_row(key, 0, style, cursor, hover)
-                        # the header is DataTable's; every row of the page here is plain text
-                        assert left_to_datatable == ([key] if key is keys[0] else [])
-                        table._row_render_cache.clear()
-                        table._cell_render_cache.clear()
-                        theirs = datatable_draws(table, key, 0, style, cursor, hover)
-                        assert [list(Segment.simplify(cell)) for cell in ours[1]] == [
-                            list(Segment.simplify(cell)) for cell in theirs[1]
-                        ]
-                        assert ours[0] == theirs[0] == []
-                        drawn += 1
-            assert drawn == 2 * 4 * len(places) ** 2
+async def test_a_click_moves_the_cursor_and_a_second_click_opens(shop):
+    started, requested, emergency = THREE
+    shop.sign_in("S1")
+    app = StoreroomApp(shop, poll=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#queue", QueueTable)
+        await pilot.click("#queue", offset=(2, 0))  # the header: nothing happens
+        assert table.cursor_row == 0 and isinstance(app.screen, QueueScreen)
+        await pilot.click("#queue", offset=(2, 3))  # the third row
+        await pilot.pause()
+        assert table.cursor_row == 2 and isinstance(app.screen, QueueScreen)
+        await pilot.click("#queue", offset=(2, 3))
+        await pilot.pause()
+        assert isinstance(app.screen, WorkOrderScreen)
+        assert app.screen.number == started
