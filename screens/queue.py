@@ -20,7 +20,6 @@ from screens.base import StoreroomScreen
 from screens.dialogs import DIALOG_CSS
 from screens.queue_table import QueueColumn, QueueTable
 from screens.widgets import MessageLine, ModeBar, StoreroomFooter
-from screens.workorder import WorkOrderScreen
 from storeroom_tui import workorders
 from storeroom_tui.errors import StoreroomError
 from storeroom_tui.ledger import today
@@ -425,6 +424,8 @@ class QueueScreen(StoreroomScreen):
         self.open_work_order(event.key)
 
     def open_work_order(self, number: str) -> None:
+        from screens.workorder import WorkOrderScreen  # not needed for the first screen
+
         self.app.push_screen(WorkOrderScreen(number))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -18,12 +18,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
 
-from screens.issue import IssueScreen
 from screens.queue import QueueScreen
-from screens.reconcile import ReconcileScreen
-from screens.returns import ReturnScreen
 from screens.signin import SignInScreen
-from screens.stock import StockScreen
 from storeroom_tui.changes import ChangeToken, change_token
 from storeroom_tui.service import Storeroom
 
@@ -54,9 +50,10 @@ GC_THRESHOLDS = (10_000, 50, 100)
 
 
 def later(module: str, name: str) -> Callable[[], Screen]:
-    """A mode's screen imported when the mode is first opened, not at start-up: the
-    purchasing, receiving and reports screens (and plotext) are not on the way to the
-    first screen, which must show within a second."""
+    """A mode's screen imported when the mode is first opened, not at start-up: only the
+    queue is on the way to the first screen, which must show within a second (the
+    scanning screens, DataTable, the purchasing, receiving and reports screens and
+    plotext come when a key first asks for them, in a few tens of ms)."""
 
     def make() -> Screen:
         screen: Screen = getattr(import_module(module), name)()
@@ -69,10 +66,10 @@ class StoreroomApp(App[None]):
     TITLE = "Storeroom"
     MODES = {
         "queue": QueueScreen,
-        "issue": IssueScreen,
-        "return": ReturnScreen,
-        "reconcile": ReconcileScreen,
-        "stock": StockScreen,
+        "issue": later("screens.issue", "IssueScreen"),
+        "return": later("screens.returns", "ReturnScreen"),
+        "reconcile": later("screens.reconcile", "ReconcileScreen"),
+        "stock": later("screens.stock", "StockScreen"),
         "buy": later("screens.purchasing", "PurchasingScreen"),
         "receive": later("screens.receive", "ReceiveScreen"),
         "reports": later("screens.reports", "ReportsScreen"),
