@@ -205,8 +205,10 @@ class QueueScreen(StoreroomScreen):
         yield StoreroomFooter()
 
     def on_mount(self) -> None:
+        # no read here: the screen is resumed right after it is mounted, and every resume
+        # re-reads (StoreroomScreen.on_screen_resume); reading here too read the first
+        # page twice on the way to the first screen
         self.sub_title = "Work-order queue"
-        self.load()
         self.set_focus(self.query_one(QueueTable))
 
     # --- reading ------------------------------------------------------------------------------
