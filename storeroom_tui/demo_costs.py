@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import random
 import sqlite3
-import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select, update
@@ -20,6 +19,7 @@ from sqlmodel import Session
 
 from data import demo_plant as plant
 from models import Asset, LineUsage, TradeRate, WorkOrder, WorkOrderCost
+from models._columns import uuid7_maker
 from storeroom_tui import catalog, costs, ledger
 from storeroom_tui.gates import Status
 from storeroom_tui.permissions import Actor
@@ -40,6 +40,7 @@ CONTRACTORS = (
 # labour hours by WO type: (fewest, most) in quarter hours
 HOURS = {"PM": (4, 16), "INSP": (2, 8), "CM": (6, 24), "EM": (8, 40)}
 BUSY_DAY = 10 * MILLI  # a technician's bookings stop at 10 h a day in the demo
+_EPOCH = datetime(1970, 1, 1)  # of the large plant's stamps, which are naive UTC
 
 
 def _rng(work_order: WorkOrder) -> random.Random:
@@ -259,8 +260,11 @@ def bulk_costs(db: sqlite3.Connection, today: date, seed: int = 7) -> None:
     rng = random.Random(f"costs:{seed}")
     now = datetime.combine(today, time(6), UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
-    def new_uuid() -> str:
-        return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+    uuid_at = uuid7_maker(rng.getrandbits)
+
+    def new_uuid(created_at: str) -> str:
+        """A version-7 key of the row's own time (the WO's start), as the builder's rows."""
+        return uuid_at((datetime.fromisoformat(created_at) - _EPOCH) // timedelta(microseconds=1))
 
     db.executemany(
         "INSERT INTO trade_rate (trade, rate, overtime_factor, updated_at) VALUES (?, ?, ?, ?)",
@@ -308,7 +312,7 @@ def bulk_costs(db: sqlite3.Connection, today: date, seed: int = 7) -> None:
             used = factor if overtime else MILLI
             cost = costs.cost_of(hours, rate, used)
             labour_rows.append(
-                (new_uuid(), "", wo_id, crew[who], trade, day, hours, rate, int(overtime),
+                (new_uuid(started), "", wo_id, crew[who], trade, day, hours, rate, int(overtime),
                  used, cost, crew[who], started)
             )  # fmt: skip
             hours_total, cost_total = hours_total + hours, cost_total + cost
@@ -322,7 +326,7 @@ def bulk_costs(db: sqlite3.Connection, today: date, seed: int = 7) -> None:
                 else:
                     c_hours, c_rate, c_cost = None, None, rng.randint(15, 240) * 1_000
                 contractor_rows.append(
-                    (new_uuid(), "", wo_id, rng.choice(CONTRACTORS), day, c_hours, c_rate,
+                    (new_uuid(started), "", wo_id, rng.choice(CONTRACTORS), day, c_hours, c_rate,
                      c_cost, None, None, admin, started)
                 )  # fmt: skip
                 contractor[wo_id] = contractor.get(wo_id, 0) + c_cost

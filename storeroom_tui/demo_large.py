@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from data import demo_plant as plant
+from models._columns import uuid7_maker
 from models.search import WORK_ORDER_SEARCH
 from storeroom_tui import demo_costs, ledger
 from storeroom_tui.catalog import bin_barcode
@@ -104,19 +105,6 @@ _CONSUMABLES = (
     ("CT-300-BK", "1"),
     ("TRM-4MM2", "2"),
 )
-
-
-def _uuid_maker(rng: random.Random) -> Callable[[], str]:
-    """Version-4 UUIDs from a seeded generator: same seed, same keys."""
-    bits = rng.getrandbits
-    clear = ~((0xF << 76) | (0x3 << 62)) & ((1 << 128) - 1)
-    version = (0x4 << 76) | (0x2 << 62)
-
-    def new() -> str:
-        h = f"{(bits(128) & clear) | version:032x}"
-        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
-
-    return new
 
 
 class _Lot:
@@ -291,9 +279,12 @@ class _Bulk:
     ) -> None:
         self.path = path
         self.rng = rng
-        self.new_uuid = _uuid_maker(random.Random(rng.getrandbits(64)))
         self.size = size
         self.start = datetime(today.year, today.month, today.day) - timedelta(days=size.days)
+        # every row's UUID is version 7 of the row's own time, with seeded random bits, so
+        # rows written in time order add their keys at the end of the unique indexes
+        epoch = (self.start - datetime(1970, 1, 1)) // timedelta(microseconds=1)
+        self.new_uuid = uuid7_maker(random.Random(rng.getrandbits(64)).getrandbits, epoch)
         self.end = size.days * DAY - HOUR  # the history stops an hour before midnight
         self._days = [
             (self.start + timedelta(days=n)).date().isoformat() for n in range(size.days + 1)
@@ -1013,7 +1004,7 @@ class _Bulk:
         ) -> int:
             state["id"] += 1
             movement_id = state["id"]
-            key = new_uuid()
+            key = new_uuid(at)
             rows.append(
                 (
                     movement_id,
@@ -1321,7 +1312,7 @@ class _Bulk:
             work_orders.append(
                 (
                     wo.id,
-                    new_uuid(),
+                    new_uuid(wo.created),
                     "",
                     wo.number,
                     wo.asset,
@@ -1342,12 +1333,14 @@ class _Bulk:
                 )
             )
             for from_status, to_status, user, at, why in wo.events:
-                events.append((new_uuid(), "", wo.id, from_status, to_status, user, why, stamp(at)))
+                events.append(
+                    (new_uuid(at), "", wo.id, from_status, to_status, user, why, stamp(at))
+                )
             for line in wo.lines:
                 lines.append(
                     (
                         line.id,
-                        new_uuid(),
+                        new_uuid(line.created),
                         "",
                         wo.id,
                         line.line_no,
@@ -1475,7 +1468,7 @@ class _Bulk:
                     rows.append(
                         (
                             reservation_id,
-                            new_uuid(),
+                            new_uuid(approved),
                             "",
                             line.id,
                             wo.id,
@@ -1503,7 +1496,7 @@ class _Bulk:
                     to_issue -= take
                     later.append(
                         (
-                            new_uuid(),
+                            new_uuid(approved),
                             "",
                             line.id,
                             wo.id,

@@ -7,12 +7,13 @@ own key may still be any UUID.
 
 from __future__ import annotations
 
+import random
 import time
 import uuid
 
 import pytest
 
-from models._columns import Uuid7Keys, new_uuid, uuid7_text
+from models._columns import Uuid7Keys, new_uuid, uuid7_maker, uuid7_text
 from storeroom_tui import ledger
 from storeroom_tui.errors import InvalidValue
 
@@ -75,6 +76,24 @@ def test_the_layout_puts_each_field_where_rfc_9562_says() -> None:
     # values too wide for their fields never spill into the version or variant bits
     wide = uuid.UUID(uuid7_text(1 << 60 | 5, 0xFFFF, (1 << 70) - 1))
     assert (wide.version, wide.variant, wide.int >> 80) == (7, uuid.RFC_4122, 5)
+
+
+def test_keys_of_given_times_carry_their_time_to_the_microsecond_and_sort_by_it() -> None:
+    epoch = 1_700_000_000_000_000  # Unix microseconds
+    times = sorted({random.Random(4).randrange(10**12) for _ in range(5000)})
+    new = uuid7_maker(random.Random(3).getrandbits, epoch)
+    keys = [new(at) for at in times]
+    for at, key in zip(times, keys, strict=True):
+        parsed = uuid.UUID(key)
+        assert (parsed.version, parsed.variant, str(parsed)) == (7, uuid.RFC_4122, key)
+        unix_ms, micro = divmod(epoch + at, 1000)
+        assert parsed.int >> 80 == unix_ms
+        assert (parsed.int >> 64) & 0xFFF == micro * 4096 // 1000  # RFC 9562 method 3
+    assert keys == sorted(keys)
+    assert len(set(keys)) == len(keys)
+    # a seeded generator gives the same keys again, another seed others
+    assert [uuid7_maker(random.Random(3).getrandbits, epoch)(at) for at in times] == keys
+    assert uuid7_maker(random.Random(5).getrandbits, epoch)(times[0]) != keys[0]
 
 
 @pytest.mark.parametrize(
