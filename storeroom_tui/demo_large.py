@@ -362,8 +362,12 @@ class _Bulk:
             demo_costs.bulk_costs(db, self.today)  # labour, contractors, frozen costs, budgets
             db.execute("COMMIT")
             self._begin("building indexes")
-            # the sorter behind CREATE INDEX may use the other cores (SQLite's threads pragma)
+            # the sorter behind CREATE INDEX may use the other cores (SQLite's threads pragma),
+            # and with temporary storage in files it sorts in one block of memory (up to the
+            # cache size, so these sorts never reach a file) instead of a list of separately
+            # allocated records: the movement indexes build in 15 s instead of 23
             db.execute(f"PRAGMA threads = {min(os.cpu_count() or 1, 8)}")
+            db.execute("PRAGMA temp_store = FILE")
             for number, (_, sql) in enumerate(indexes):
                 db.execute(sql)
                 self._report((number + 1) / len(indexes))
