@@ -26,6 +26,7 @@ import random
 import sqlite3
 from collections import deque
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -81,11 +82,11 @@ SOURCES_PER_PART = "alt. source"
 
 # the weights of the build's stages, for one smooth progress bar
 _STAGES = {
-    "planning work orders": 0.20,
-    "planning stock": 0.06,
-    "posting movements": 0.50,
-    "writing work orders": 0.12,
-    "building indexes": 0.12,
+    "planning work orders": 0.16,
+    "planning stock": 0.04,
+    "posting movements": 0.36,
+    "writing work orders": 0.36,  # and the movement indexes, labour and costs
+    "building indexes": 0.08,
 }
 
 # what a technician brings back unused, in turn: mostly new, now and then doubtful or broken
@@ -324,23 +325,32 @@ class _Bulk:
     # --- the whole build ------------------------------------------------------------------
 
     def build(self) -> dict[str, int]:
-        with closing(sqlite3.connect(self.path, isolation_level=None)) as db:
+        # one other thread uses the connection, alone, while this one makes rows (below)
+        with closing(
+            sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        ) as db:
             self.db = db
             # a fresh file that is deleted if the build fails: no journal, no syncs, until
-            # the end, when the file goes back to WAL like every storeroom database
+            # the end, when the file goes back to WAL like every storeroom database. With
+            # temporary storage in files, SQLite's sorter (CREATE INDEX, GROUP BY) sorts in
+            # one block of memory (up to the cache size, so it never reaches a file) instead
+            # of a list of separately allocated records: the movement indexes build in 15 s
+            # instead of 23; it may use the other cores too (the threads pragma)
             for pragma in (
                 "journal_mode = OFF",
                 "synchronous = OFF",
                 "locking_mode = EXCLUSIVE",
                 "foreign_keys = OFF",
-                "temp_store = MEMORY",
+                "temp_store = FILE",
                 "cache_size = -1048576",
+                f"threads = {min(os.cpu_count() or 1, 8)}",
             ):
                 db.execute(f"PRAGMA {pragma}")
             indexes = db.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+                "SELECT name, tbl_name, sql FROM sqlite_master "
+                "WHERE type = 'index' AND sql IS NOT NULL"
             ).fetchall()
-            for name, _ in indexes:
+            for name, _, _ in indexes:
                 db.execute(f'DROP INDEX "{name}"')
             # the work-order text index is filled in one pass at the end, not row by row
             triggers = db.execute(
@@ -358,19 +368,23 @@ class _Bulk:
             self._begin("posting movements")
             self._post_movements()
             self._begin("writing work orders")
-            self._write_work_orders()
+            # the movement table is whole: SQLite builds its indexes on another core (it lets
+            # go of Python's lock while it works) as this thread makes the other tables' rows
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                movement_indexes = [sql for _, table, sql in indexes if table == "movement"]
+                built = pool.submit(self._create, movement_indexes)
+                try:
+                    tables = self._work_order_rows()
+                    built.result()
+                except BaseException:
+                    db.interrupt()  # a failed or stopped build does not wait for the sort
+                    raise
+            self._report(0.45)
+            self._write_work_orders(tables)
             demo_costs.bulk_costs(db, self.today)  # labour, contractors, frozen costs, budgets
             db.execute("COMMIT")
             self._begin("building indexes")
-            # the sorter behind CREATE INDEX may use the other cores (SQLite's threads pragma),
-            # and with temporary storage in files it sorts in one block of memory (up to the
-            # cache size, so these sorts never reach a file) instead of a list of separately
-            # allocated records: the movement indexes build in 15 s instead of 23
-            db.execute(f"PRAGMA threads = {min(os.cpu_count() or 1, 8)}")
-            db.execute("PRAGMA temp_store = FILE")
-            for number, (_, sql) in enumerate(indexes):
-                db.execute(sql)
-                self._report((number + 1) / len(indexes))
+            self._create([sql for _, table, sql in indexes if table != "movement"], report=True)
             for _, sql in triggers:
                 db.execute(sql)
             if triggers:
@@ -383,6 +397,12 @@ class _Bulk:
         if self.progress is not None:
             self.progress("done", 1.0)
         return counts
+
+    def _create(self, indexes: list[str], report: bool = False) -> None:
+        for number, sql in enumerate(indexes):
+            self.db.execute(sql)
+            if report:
+                self._report((number + 1) / len(indexes))
 
     def _insert(self, table: str, columns: str, rows: list[tuple]) -> None:
         marks = ", ".join("?" * (columns.count(",") + 1))
@@ -1304,13 +1324,16 @@ class _Bulk:
 
     # --- work orders, lines, events, reservations, lots, serials, balances ------------------
 
-    def _write_work_orders(self) -> None:
+    def _work_order_rows(self) -> list[tuple[str, str, list[tuple]]]:
+        """The rows of the work orders, their events, lines and reservations, and of the lots,
+        serials and balances the walk left: (table, columns, rows), made before any is
+        written, while SQLite builds the movement indexes."""
         new_uuid, stamp = self.new_uuid, self.stamp
         work_orders, lines, events = [], [], []
         total = len(self.work_orders)
         for number, wo in enumerate(self.work_orders):
             if number % 20_000 == 0:
-                self._report(0.8 * number / total)
+                self._report(0.25 * number / total)
             last = wo.events[-1][3]
             closed = wo.closed is not None
             work_orders.append(
@@ -1357,66 +1380,56 @@ class _Bulk:
                         stamp(line.created),
                     )
                 )
-        self._insert(
-            "work_order",
-            "id, uuid, terminal, number, asset_id, title, wo_type, priority, status, "
-            "requester_id, assignee_id, due_date, planned_start, actual_start, actual_end, "
-            "parts_cost, created_at, updated_at, closed_at",
-            work_orders,
-        )
-        self._insert(
-            "work_order_event",
-            "uuid, terminal, wo_id, from_status, to_status, user_id, reason, at",
-            events,
-        )
-        self._insert(
-            "demand_line",
-            "id, uuid, terminal, wo_id, line_no, item_id, planned_qty, mandatory, operation, "
-            "additional, reason, created_at",
-            lines,
-        )
-        self._report(0.85)
-        self._insert(
-            "reservation",
-            "id, uuid, terminal, demand_line_id, wo_id, item_id, location_id, lot_id, qty, "
-            "supplied_qty, status, user_id, created_at, updated_at",
-            self._reservations(),
-        )
-        self._insert(
-            "lot",
-            "id, item_id, lot_no, expiry",
-            [
-                (lot.id, item + 1, lot.number, lot.expiry_text)
-                for item, lots in self._item_lots.items()
-                for lot in lots
-            ],
-        )
-        self._insert(
-            "serial",
-            "id, item_id, serial_no, lot_id, location_id, wo_id",
-            [
-                (index + 1, item + 1, text, None, at, wo)
-                for index, (item, text, at, wo) in enumerate(
-                    zip(
-                        self.serial_item,
-                        self.serial_no,
-                        self.serial_at,
-                        self.serial_wo,
-                        strict=True,
-                    )
-                )
-            ],
-        )
-        self._report(0.92)
-        self._insert(
-            "balance",
-            "item_id, location_id, lot_id, serial_id, qty",
-            [(*key, qty) for key, qty in self.balance.items()],
-        )
+        reservations = self._reservations()
+        lots = [
+            (lot.id, item + 1, lot.number, lot.expiry_text)
+            for item, item_lots in self._item_lots.items()
+            for lot in item_lots
+        ]
+        serials = [
+            (index + 1, item + 1, text, None, at, wo)
+            for index, (item, text, at, wo) in enumerate(
+                zip(self.serial_item, self.serial_no, self.serial_at, self.serial_wo, strict=True)
+            )
+        ]
+        balances = [(*key, qty) for key, qty in self.balance.items()]
+        return [
+            (
+                "work_order",
+                "id, uuid, terminal, number, asset_id, title, wo_type, priority, status, "
+                "requester_id, assignee_id, due_date, planned_start, actual_start, actual_end, "
+                "parts_cost, created_at, updated_at, closed_at",
+                work_orders,
+            ),
+            (
+                "work_order_event",
+                "uuid, terminal, wo_id, from_status, to_status, user_id, reason, at",
+                events,
+            ),
+            (
+                "demand_line",
+                "id, uuid, terminal, wo_id, line_no, item_id, planned_qty, mandatory, "
+                "operation, additional, reason, created_at",
+                lines,
+            ),
+            (
+                "reservation",
+                "id, uuid, terminal, demand_line_id, wo_id, item_id, location_id, lot_id, qty, "
+                "supplied_qty, status, user_id, created_at, updated_at",
+                reservations,
+            ),
+            ("lot", "id, item_id, lot_no, expiry", lots),
+            ("serial", "id, item_id, serial_no, lot_id, location_id, wo_id", serials),
+            ("balance", "item_id, location_id, lot_id, serial_id, qty", balances),
+        ]
+
+    def _write_work_orders(self, tables: list[tuple[str, str, list[tuple]]]) -> None:
+        for number, (table, columns, rows) in enumerate(tables):
+            self._insert(table, columns, rows)
+            self._report(0.45 + 0.2 * (number + 1) / len(tables))
         self.db.execute(
             "INSERT INTO setting (key, value) VALUES ('wo_seq:', ?)", (str(len(self.work_orders)),)
         )
-        self._report(1.0)
 
     def _reservations(self) -> list[tuple]:
         """Open reservations of the WOs that take them: what was issued against each line,
