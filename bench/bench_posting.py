@@ -30,6 +30,8 @@ from _common import (
     work_orders_to_issue,
 )
 
+from storeroom_tui.ledger import new_key  # noqa: E402 (after _common puts the tree on the path)
+
 BUDGET = 1 / 3
 
 
@@ -84,7 +86,7 @@ def run(db: str, rounds: int, posts: int) -> dict:
     service_posts = _service_posts(store, service_wos)
     raw_posts = _raw_posts(store, raw_wos)
     # warm both paths once (imports, statement caches), outside the timing
-    store.write(counter.issue_to_line, *service_posts.pop(), MILLI, key=str(uuid.uuid4()))
+    store.write(counter.issue_to_line, *service_posts.pop(), MILLI, key=new_key())
     raw = _connect(db)
     _raw_post(raw, raw_posts.pop(), store.actor.user_id)
 
@@ -95,7 +97,7 @@ def run(db: str, rounds: int, posts: int) -> dict:
         batch = [service_posts.pop() for _ in range(posts)]
         start, cpu = time.perf_counter(), time.process_time()
         for number, part in batch:
-            store.write(counter.issue_to_line, number, part, MILLI, key=str(uuid.uuid4()))
+            store.write(counter.issue_to_line, number, part, MILLI, key=new_key())
         service_seconds += time.perf_counter() - start
         service_cpu += time.process_time() - cpu
         batch_raw = [raw_posts.pop() for _ in range(posts)]
@@ -234,7 +236,9 @@ def _connect(db: str) -> sqlite3.Connection:
 def _raw_post(db: sqlite3.Connection, post: tuple, user_id: int) -> None:
     """One issue by hand: movement, bin balance down, WIP balance up, reservation supplied."""
     wo_id, line_id, item_id, cost, res_id, bin_id, wip_id, unit, res_qty = post
-    key = str(uuid.uuid4())
+    # the client's idempotency key, made as the issue screen makes it; a posting's first
+    # movement carries it as its own uuid too (ledger.movement_key)
+    key = new_key()
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
     supplied = (unit + 1) * 1000
     db.execute("BEGIN IMMEDIATE")
