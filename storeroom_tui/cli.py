@@ -7,7 +7,6 @@ Commands call the same services as the screens, through `Storeroom`.
 from __future__ import annotations
 
 import functools
-import gc
 import json
 import sys
 from collections.abc import Callable
@@ -32,6 +31,7 @@ from storeroom_tui.quantities import (
 )
 from storeroom_tui.reconciliation import close_work_order, reconcile
 from storeroom_tui.service import Storeroom
+from storeroom_tui.terminal import DB_VARIABLE, USER_VARIABLE, run_terminal_app
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -149,10 +149,10 @@ def _posted(posting: ledger.Posting) -> None:
 def main_options(
     ctx: typer.Context,
     db: Annotated[
-        str | None, typer.Option("--db", help="SQLite file or database URL.", envvar="STOREROOM_DB")
+        str | None, typer.Option("--db", help="SQLite file or database URL.", envvar=DB_VARIABLE)
     ] = None,
     user: Annotated[
-        str | None, typer.Option("--user", help="Badge to act as.", envvar="STOREROOM_USER")
+        str | None, typer.Option("--user", help="Badge to act as.", envvar=USER_VARIABLE)
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
@@ -164,25 +164,8 @@ def main_options(
 
 
 def _run_tui(db: str | None, user: str | None) -> None:
-    # start-up (Textual and the screens imported, the file opened) makes objects that
-    # live as long as the app: the collector is paused while they are made, then they
-    # are put out of its sight, so that a full collection no longer walks them (50-90 ms
-    # pauses while typing in the queue's filter)
-    gc.disable()
-    try:
-        from storeroom_tui.app import StoreroomApp
-
-        store = Storeroom.open(db)
-        store.require_initialised()
-        if user:
-            store.sign_in(user)
-    except StoreroomError as error:
-        err.print(f"[bold red]refused[/]: {error.message}", soft_wrap=True)
-        raise typer.Exit(1) from None
-    finally:
-        gc.freeze()
-        gc.enable()
-    StoreroomApp(store).run()
+    if run_terminal_app(db, user):
+        raise typer.Exit(1)
 
 
 def _actor_store() -> Storeroom:

@@ -498,6 +498,21 @@ def test_scans_post_what_they_can_and_exit_1_on_an_unknown_code(
     assert_check_is_clean(db)
 
 
+def test_storeroom_alone_takes_the_file_and_badge_from_the_environment(tmp_path: Path) -> None:
+    """`storeroom` with no arguments (an SSH account's ForceCommand) opens the app without
+    the command line (storeroom_tui.launch): its refusals are the command line's."""
+    db = tmp_path / "never-initialised.db"
+    alone = storeroom(db, "", real=True)
+    message = f"{db} is not a storeroom database yet; run: storeroom init"
+    assert (alone.code, alone.out, alone.err) == (1, "", f"refused: {message}\n")
+    ok(storeroom(db, "init", None))
+    unknown = storeroom(db, "", "NOBODY", real=True)
+    through_cli = storeroom(db, "--db " + str(db), "NOBODY", real=True)
+    assert unknown.code == through_cli.code == 1
+    assert unknown.err == through_cli.err
+    assert unknown.err.startswith("refused: ") and "NOBODY" in unknown.err
+
+
 def test_uninitialised_database_is_refused_with_a_clear_message(tmp_path: Path) -> None:
     db = tmp_path / "never-initialised.db"
 
