@@ -106,7 +106,7 @@ async def measure(db: str, gap: float) -> dict:
 
     store = Storeroom.open(db)
     store.sign_in(SUPERVISOR)
-    gc.freeze()  # as `storeroom` does before it opens the app (cli._run_tui)
+    gc.freeze()  # as `storeroom` does before it opens the app (storeroom_tui.terminal)
     start = time.perf_counter()
     app = StoreroomApp(store, poll=False)
     rendered: dict[str, float] = {}  # filter text -> when its page was put in the table
