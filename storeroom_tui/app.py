@@ -37,7 +37,8 @@ HIGH_CONTRAST = Theme(
     error="#FF3333",
     dark=True,
 )
-THEMES = ("textual-dark", "high-contrast", "textual-ansi", "textual-light")
+# the 16-colour theme is "ansi-dark" (Textual 8 has no "textual-ansi": Ctrl+T stopped the app)
+THEMES = ("textual-dark", "high-contrast", "ansi-dark", "textual-light")
 POLL_SECONDS = 1.0
 # The cyclic collector's generations: a young collection every 10,000 net allocations, not
 # 700, and a full one after 100 of the middle ones, not 10. A keystroke in the queue makes

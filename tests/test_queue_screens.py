@@ -22,7 +22,7 @@ from screens.reconcile import ReconcileScreen
 from screens.widgets import MessageLine
 from screens.workorder import WorkOrderScreen
 from storeroom_tui import catalog, counter, ledger, workorders
-from storeroom_tui.app import StoreroomApp
+from storeroom_tui.app import THEMES, StoreroomApp
 from storeroom_tui.quantities import parse_qty
 from storeroom_tui.queue import reserve_for, work_order_detail
 from storeroom_tui.service import Storeroom
@@ -564,3 +564,25 @@ async def test_a_click_moves_the_cursor_and_a_second_click_opens(shop):
         await pilot.pause()
         assert isinstance(app.screen, WorkOrderScreen)
         assert app.screen.number == started
+
+
+async def test_ctrl_t_cycles_every_theme_and_the_queue_redraws_in_it(store):
+    """Ctrl+T goes through THEMES and back; each is one Textual has (an unknown name
+    stopped the app), and the queue's cursor row is drawn in each theme's colours."""
+    create(store, "Inspect fan belt", "FAN-02", priority=2)
+    store.sign_in("C1")
+    app = StoreroomApp(store, poll=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#queue", QueueTable)
+        seen, cursor_colours = [], set()
+        for _ in THEMES:
+            await pilot.press("ctrl+t")
+            await pilot.pause()
+            seen.append(app.theme)
+            cursor = table.get_component_rich_style("queue-table--cursor")
+            assert cursor.bgcolor in {segment.style.bgcolor for segment in table.render_line(1)}
+            cursor_colours.add(cursor.bgcolor)
+        assert seen == [*THEMES[1:], THEMES[0]]
+        assert len(cursor_colours) > 1  # the drawing followed the theme
+        assert app.is_running
