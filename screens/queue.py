@@ -269,7 +269,7 @@ class QueueScreen(StoreroomScreen):
             cursor = len(numbers) - 1
         else:
             cursor = 0
-        self.query_one(QueueTable).show(columns, numbers, make_cells, cursor)
+        self.query_one(QueueTable).show(columns, numbers, make_cells, cursor, keep is None)
 
     def column_widths(
         self, rows: list[QueueRow], width: int, narrow: bool

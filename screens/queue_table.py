@@ -135,17 +135,20 @@ class QueueTable(ScrollView, can_focus=True):
         keys: Sequence[str],
         make_cells: Callable[[int], list[Text]],
         cursor: int = 0,
+        from_top: bool = True,
     ) -> None:
         """Put a page in the table: its columns, its rows' keys, how to make a row's cells
         (each one line of one style that fits its column; made only for rows drawn, a
-        screenful of the page's 100) and the row the cursor goes to."""
+        screenful of the page's 100) and the row the cursor goes to. The view starts at
+        the top, or with `from_top` False (the same page re-read) stays where it was."""
         self.columns = list(columns)
         self.keys = list(keys)
         self._make_cells = make_cells
         self._cells.clear()
         self._lines.clear()
         self.virtual_size = Size(sum(column.width for column in self.columns), len(keys) + 1)
-        self.scroll_to(y=0, animate=False, immediate=True)
+        top = 0 if from_top else int(self.scroll_y)  # clamped to the new page's length
+        self.scroll_to(y=top, animate=False, immediate=True)
         self.cursor_row = min(max(cursor, 0), max(len(keys) - 1, 0))
         self.refresh()
 

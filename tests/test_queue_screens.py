@@ -543,6 +543,12 @@ async def test_the_queue_table_draws_header_rows_and_cursor(store):
         last = table.render_line(rows_shown)
         assert last.text.startswith(table.keys[-1])
         assert table.render_line(0).text.startswith("Number")  # the header stays
+        # another terminal posts: the page is re-read, the cursor and the view stay put
+        await pilot.press("up", "up")
+        scrolled = int(table.scroll_y)
+        app.screen.refresh_data()
+        await pilot.pause()
+        assert (table.cursor_row, int(table.scroll_y)) == (28, scrolled) and scrolled > 0
         await pilot.press("home")
         await pilot.pause()
         assert table.cursor_row == 0 and int(table.scroll_y) == 0
