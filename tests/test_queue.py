@@ -269,16 +269,26 @@ def test_every_way_of_finding_a_page_gives_the_same_rows(
 
 
 @pytest.mark.parametrize(
-    ("id_list_max", "count_cap", "scan_max"),
-    [(1000, 10_000, 20_000), (1, 10_000, 20_000), (1, 2, 20_000), (1, 10_000, 2)],
+    ("id_list_max", "count_cap", "scan_max", "sample_common"),
+    [
+        (1000, 10_000, 20_000, 10),
+        (1, 10_000, 20_000, 10),
+        (1, 2, 20_000, 10),
+        (1, 10_000, 2, 10),
+        # one or two characters in a large view: always through the index's terms, never
+        (1000, 10_000, 2, 10_000),
+        (1, 10_000, 2, 10_000),
+        (1, 10_000, 2, -1),
+    ],
 )
 @pytest.mark.parametrize("sort", queue.SORTS)
 def test_every_way_of_finding_a_filtered_page_gives_the_same_rows(
-    shop, monkeypatch, sort, id_list_max, count_cap, scan_max
+    shop, monkeypatch, sort, id_list_max, count_cap, scan_max, sample_common
 ):
-    """A text by LIKE (one or two characters) or through the index (three and more), in
-    every status, the open ones or one priority, either way round, a page at a time: a
-    list of ids, one sort of them all, a walk of the sort's index or of each status's."""
+    """A text by LIKE or through the index (a phrase of three characters and more, the
+    terms one or two begin), in every status, the open ones or one priority, either way
+    round, a page at a time: a list of ids, one sort of them all, a walk of the sort's
+    index or of each status's."""
     filters = [
         QueueFilter(text=text, statuses=statuses, priority=priority, sort=sort, descending=down)
         for text in ("e", "p", "0", "pump", "bearing", "wo-00000")
@@ -290,6 +300,7 @@ def test_every_way_of_finding_a_filtered_page_gives_the_same_rows(
     monkeypatch.setattr(queue, "_ID_LIST_MAX", id_list_max)
     monkeypatch.setattr(queue, "COUNT_CAP", count_cap)
     monkeypatch.setattr(queue, "_SCAN_MAX", scan_max)
+    monkeypatch.setattr(queue, "_SAMPLE_COMMON", sample_common)
     for queue_filter in filters:
         wanted = expected[queue_filter]
         for offset in (0, 2, 4):
@@ -302,10 +313,12 @@ def test_every_way_of_finding_a_filtered_page_gives_the_same_rows(
 
 
 def test_a_short_text_in_a_large_view_is_counted_only_as_far_as_the_first_scan(shop, monkeypatch):
-    """One or two characters no index answers: counting them in a view of more than
-    _SCAN_MAX work orders would read it whole, so the count stops at _ID_LIST_MAX + 1."""
+    """One or two characters common in the newest work orders, left to LIKE: counting them
+    in a view of more than _SCAN_MAX work orders would read it whole, so the count stops
+    at _ID_LIST_MAX + 1."""
     monkeypatch.setattr(queue, "_ID_LIST_MAX", 2)
     monkeypatch.setattr(queue, "_SCAN_MAX", 5)
+    monkeypatch.setattr(queue, "_SAMPLE_COMMON", 1)  # 'i': 5 of the 6 newest
     every = QueueFilter(text="i", statuses=ALL_STATUSES, sort="number")  # 6 WOs, 5 match
     page = shop.read(work_order_queue, every, 0, 2)
     assert (page.total, page.cap, page.capped, page.range_text, page.has_next) == (
@@ -323,6 +336,10 @@ def test_a_short_text_in_a_large_view_is_counted_only_as_far_as_the_first_scan(s
     # three characters and more: the index counts them over every status
     page = shop.read(work_order_queue, QueueFilter(text="wo-", statuses=ALL_STATUSES), 0, 2)
     assert (page.total, page.capped, page.range_text) == (6, False, "rows 1–2 of 6")
+    # rare in the newest: found through the index's terms, and counted whole
+    monkeypatch.setattr(queue, "_SAMPLE_COMMON", 5)
+    page = shop.read(work_order_queue, every, 0, 2)
+    assert (page.total, page.capped, page.range_text) == (5, False, "rows 1–2 of 5")
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from models.search import STATEMENTS, WORK_ORDER_SEARCH
-from storeroom_tui import migrations, workorders
+from storeroom_tui import migrations, queue, workorders
 from storeroom_tui.queue import ALL_STATUSES, QueueFilter, work_order_queue
 from storeroom_tui.service import Storeroom
 
@@ -79,6 +79,30 @@ def db_file(store: Storeroom) -> Path:
 def test_the_filter_finds_what_like_finds(shop: Storeroom, text: str) -> None:
     # three characters and more through the index, fewer through LIKE: the same answer
     assert found(shop, text) == by_like(db_file(shop), text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["p", "P", "pu", "g_", "%", "% ", '"', "07", "7", "g", "ng", "ue", "zz", "t\"", "k"],
+)
+def test_a_short_text_found_from_the_index_terms_is_what_like_finds(
+    shop: Storeroom, monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    """One or two characters through the vocabulary of the index (as in a large view where
+    the text is rare), with those that end a number or a title ('7', 'ng', 'g'): the same
+    answer as LIKE."""
+    used: list[str | None] = []
+    index_query = queue._index_query
+
+    def spy(*args):  # noqa: ANN002, ANN202
+        used.append(index_query(*args))
+        return used[-1]
+
+    monkeypatch.setattr(queue, "_SCAN_MAX", 0)
+    monkeypatch.setattr(queue, "_SAMPLE_COMMON", 1_000)
+    monkeypatch.setattr(queue, "_index_query", spy)
+    assert found(shop, text) == by_like(db_file(shop), text)
+    assert used and used[-1] is not None  # the index answered, not LIKE
 
 
 def test_the_index_ignores_case_beyond_ascii_too(shop: Storeroom) -> None:
