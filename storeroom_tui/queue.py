@@ -19,6 +19,7 @@ from sqlalchemy import (
     case,
     column,
     func,
+    literal,
     literal_column,
     or_,
     select,
@@ -541,38 +542,58 @@ def work_order_queue(
 # --- parts readiness ----------------------------------------------------------------------
 
 
-# built once: the page's ids come in as one expanding parameter
-_LINES = select(DemandLine.id, DemandLine.wo_id, DemandLine.planned_qty).where(
-    DemandLine.wo_id.in_(_IDS)  # type: ignore[attr-defined]
-)
-_OPEN_RESERVED = (
-    select(Reservation.demand_line_id, func.sum(Reservation.qty - Reservation.supplied_qty))
-    .where(
-        Reservation.wo_id.in_(_IDS),  # type: ignore[attr-defined]
-        Reservation.status.in_(OPEN_RESERVATION_STATUSES),  # type: ignore[attr-defined]
-    )
-    .group_by(Reservation.demand_line_id)
-)
-_ISSUED = (
-    select(Movement.demand_line_id, func.sum(Movement.qty))
-    .where(Movement.wo_id.in_(_IDS), Movement.kind == MovementKind.ISSUE)  # type: ignore[union-attr]
-    .group_by(Movement.demand_line_id)
-)
+def _not_below_zero(quantity: ColumnElement[int]) -> ColumnElement[int]:
+    return case((quantity > 0, quantity), else_=0)
+
+
+# Built once, one statement for the page (its ids come in as one expanding parameter):
+# each demand line's quantities as signed parts (issues, less the reversals of issues;
+# open reservations), summed per line, then the lines' to-issue and shortage per WO.
 _ORIGINAL = aliased(Movement)
-_REVERSED_ISSUES = (
-    select(_ORIGINAL.demand_line_id, func.sum(Movement.qty))
+_LINE_PARTS = union_all(
+    select(
+        Movement.demand_line_id.label("line_id"),  # type: ignore[union-attr]
+        Movement.qty.label("issued"),  # type: ignore[attr-defined]
+        literal(0).label("reserved"),
+    ).where(Movement.wo_id.in_(_IDS), Movement.kind == MovementKind.ISSUE),  # type: ignore[union-attr]
+    select(_ORIGINAL.demand_line_id, -Movement.qty, literal(0))  # type: ignore[operator]
     .join(_ORIGINAL, _ORIGINAL.id == Movement.reverses_id)
     .where(
         Movement.wo_id.in_(_IDS),  # type: ignore[union-attr]
         Movement.kind == MovementKind.REVERSAL,
         _ORIGINAL.kind == MovementKind.ISSUE,
+    ),
+    select(
+        Reservation.demand_line_id, literal(0), Reservation.qty - Reservation.supplied_qty
+    ).where(
+        Reservation.wo_id.in_(_IDS),  # type: ignore[attr-defined]
+        Reservation.status.in_(OPEN_RESERVATION_STATUSES),  # type: ignore[attr-defined]
+    ),
+).subquery()
+_PER_LINE = (
+    select(
+        _LINE_PARTS.c.line_id,
+        func.sum(_LINE_PARTS.c.issued).label("issued"),
+        func.sum(_LINE_PARTS.c.reserved).label("reserved"),
     )
-    .group_by(_ORIGINAL.demand_line_id)
+    .group_by(_LINE_PARTS.c.line_id)
+    .subquery()
+)
+_TO_ISSUE = _not_below_zero(DemandLine.planned_qty - func.coalesce(_PER_LINE.c.issued, 0))
+_READINESS = (
+    select(
+        DemandLine.wo_id,
+        func.sum(_TO_ISSUE),
+        func.sum(_not_below_zero(_TO_ISSUE - func.coalesce(_PER_LINE.c.reserved, 0))),
+    )
+    .outerjoin(_PER_LINE, _PER_LINE.c.line_id == DemandLine.id)
+    .where(DemandLine.wo_id.in_(_IDS))  # type: ignore[attr-defined]
+    .group_by(DemandLine.wo_id)
 )
 
 
 def parts_readiness(session: Session, wo_ids: list[int]) -> dict[int, str]:
-    """'no parts', 'issued', 'ready' or 'short N' for each WO, from grouped queries.
+    """'no parts', 'issued', 'ready' or 'short N' for each WO, from one grouped query.
 
     Per demand line: issued = issue movements net of their reversals; still to issue =
     planned - issued (not below 0); open reserved = qty - supplied of open reservations;
@@ -581,29 +602,14 @@ def parts_readiness(session: Session, wo_ids: list[int]) -> dict[int, str]:
     """
     if not wo_ids:
         return {}
-    ids = {"ids": list(wo_ids)}
-    db = session.connection()
-    lines = db.execute(_LINES, ids).all()
-    reserved = dict(db.execute(_OPEN_RESERVED, ids).all())
-    issued = dict(db.execute(_ISSUED, ids).all())
-    reversed_issues = db.execute(_REVERSED_ISSUES, ids).all()
-    for line_id, qty in reversed_issues:
-        issued[line_id] = issued.get(line_id, 0) - int(qty)
-
-    to_issue: dict[int, int] = {}
-    short: dict[int, int] = {}
-    for line_id, wo_id, planned in lines:
-        line_to_issue = max(planned - int(issued.get(line_id) or 0), 0)
-        to_issue[wo_id] = to_issue.get(wo_id, 0) + line_to_issue
-        short[wo_id] = short.get(wo_id, 0) + max(line_to_issue - int(reserved.get(line_id) or 0), 0)
     readiness = {}
-    for wo_id in to_issue:
-        if to_issue[wo_id] == 0:
+    for wo_id, to_issue, short in session.connection().execute(_READINESS, {"ids": wo_ids}):
+        if to_issue == 0:
             readiness[wo_id] = "issued"
-        elif short[wo_id] == 0:
+        elif short == 0:
             readiness[wo_id] = "ready"
         else:
-            readiness[wo_id] = f"short {format_qty(short[wo_id])}"
+            readiness[wo_id] = f"short {format_qty(int(short))}"
     return readiness
 
 
