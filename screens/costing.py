@@ -21,9 +21,9 @@ from screens.widgets import MessageLine
 from storeroom_tui import costs
 from storeroom_tui.costs import CostBreakdown
 from storeroom_tui.errors import InvalidValue, StoreroomError
+from storeroom_tui.outcome import Outcome, Tone
 from storeroom_tui.permissions import Action
 from storeroom_tui.quantities import format_money, format_qty
-from storeroom_tui.scanflow import Outcome, Tone
 
 Fields = tuple[tuple[str, str, str], ...]  # key, label, hint
 

@@ -19,11 +19,11 @@ from screens.widgets import MessageLine, ModeBar, StoreroomFooter
 from storeroom_tui import invoicing, purchasing
 from storeroom_tui.errors import StoreroomError
 from storeroom_tui.invoicing import INVOICEABLE, InvoiceLineInput, MatchState
+from storeroom_tui.outcome import Outcome, Tone
 from storeroom_tui.permissions import Action
 from storeroom_tui.purchasing import CANCELLABLE, SUBMITTABLE, PurchaseOrderView
 from storeroom_tui.quantities import format_money, format_qty, parse_money, parse_qty
 from storeroom_tui.receiving import RECEIVABLE
-from storeroom_tui.scanflow import Outcome, Tone
 
 
 def money(cents: int) -> str:

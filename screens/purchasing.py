@@ -26,9 +26,9 @@ from screens.widgets import MessageLine, ModeBar, StoreroomFooter
 from screens.workorder import WorkOrderScreen
 from storeroom_tui import invoicing, purchasing, receiving
 from storeroom_tui.errors import StoreroomError
+from storeroom_tui.outcome import Outcome, Tone
 from storeroom_tui.permissions import Action
 from storeroom_tui.quantities import format_qty, parse_qty
-from storeroom_tui.scanflow import Outcome, Tone
 
 VIEWS = (
     ("req", "Requisitions", "r"),

@@ -23,6 +23,7 @@ from screens.widgets import MessageLine, ModeBar, StoreroomFooter
 from storeroom_tui import workorders
 from storeroom_tui.errors import StoreroomError
 from storeroom_tui.ledger import today
+from storeroom_tui.outcome import Outcome, Tone
 from storeroom_tui.permissions import Action
 from storeroom_tui.queue import (
     ALL_STATUSES,
@@ -34,7 +35,6 @@ from storeroom_tui.queue import (
     quick_filters,
     work_order_queue,
 )
-from storeroom_tui.scanflow import Outcome, Tone
 
 SORT_COLUMN = {
     "number": "number",

@@ -20,10 +20,10 @@ from screens.forms import Field, FormDialog
 from screens.widgets import MessageLine, ModeBar, ScanInput, StoreroomFooter
 from storeroom_tui import receiving
 from storeroom_tui.errors import StoreroomError
+from storeroom_tui.outcome import Outcome, Tone
 from storeroom_tui.quantities import format_qty, parse_qty
 from storeroom_tui.receiveflow import ReceiveSession
 from storeroom_tui.receiving import ExpectedDelivery
-from storeroom_tui.scanflow import Outcome, Tone
 
 
 def qty(milli: int) -> str:

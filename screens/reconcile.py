@@ -26,6 +26,7 @@ from storeroom_tui import counter, ledger, scan
 from storeroom_tui.errors import ScanError, StoreroomError
 from storeroom_tui.gates import Gate, Status, allows
 from storeroom_tui.ledger import Posting
+from storeroom_tui.outcome import Outcome, Tone
 from storeroom_tui.permissions import Action
 from storeroom_tui.picklist import PickList, pick_list
 from storeroom_tui.quantities import MILLI, format_money, format_qty, parse_qty
@@ -35,7 +36,6 @@ from storeroom_tui.reconciliation import (
     complete_work_order,
     reconcile,
 )
-from storeroom_tui.scanflow import Outcome, Tone
 from storeroom_tui.wip import LinePosition
 
 DESTINATIONS = {

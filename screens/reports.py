@@ -27,9 +27,9 @@ from screens.widgets import MessageLine, ModeBar, StoreroomFooter
 from storeroom_tui import reports
 from storeroom_tui.errors import StoreroomError
 from storeroom_tui.ledger import today
+from storeroom_tui.outcome import Outcome, Tone
 from storeroom_tui.reports import Kind, Report, ReportSpec, Table
 from storeroom_tui.reports.export import FORMATS, export, parse_format
-from storeroom_tui.scanflow import Outcome, Tone
 
 WIDE = 110  # from this many columns the list of reports stays beside the results
 TEXT_CAP = 28  # the widest a text column is drawn; the rest is cut with an ellipsis

@@ -7,7 +7,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Footer, Input, Static
 
-from storeroom_tui.scanflow import Outcome, Tone
+from storeroom_tui.outcome import Outcome, Tone
 
 
 class ScanInput(Input):

@@ -16,10 +16,10 @@ from screens.widgets import MessageLine, ModeBar, StoreroomFooter
 from storeroom_tui import receiving
 from storeroom_tui.errors import StoreroomError
 from storeroom_tui.gates import Gate, Status, allows, next_statuses, transition_action
+from storeroom_tui.outcome import Outcome, Tone
 from storeroom_tui.permissions import Action
 from storeroom_tui.quantities import format_qty
 from storeroom_tui.queue import WorkOrderDetail, change_status_of, reserve_for, work_order_detail
-from storeroom_tui.scanflow import Outcome, Tone
 from storeroom_tui.wip import LinePosition
 
 # the action that moves a WO to each status it can be moved to from this screen

@@ -25,9 +25,10 @@ from sqlmodel import Session
 
 from storeroom_tui import catalog, ledger, purchasing, receiving, scan
 from storeroom_tui.errors import ScanError, StoreroomError, UnknownItem
+from storeroom_tui.outcome import Outcome, Tone
 from storeroom_tui.quantities import MILLI, format_qty
 from storeroom_tui.receiving import ExpectedDelivery, ReceiptResult
-from storeroom_tui.scanflow import DoubleFire, Outcome, Tone
+from storeroom_tui.scanflow import DoubleFire
 from storeroom_tui.service import Storeroom
 
 

@@ -30,6 +30,7 @@ from storeroom_tui.errors import (
     UnknownItem,
 )
 from storeroom_tui.ledger import Posting
+from storeroom_tui.outcome import Outcome, Tone
 from storeroom_tui.picklist import PickList, pick_list
 from storeroom_tui.quantities import MILLI, format_qty
 from storeroom_tui.service import Storeroom
@@ -42,30 +43,12 @@ class Mode(StrEnum):
     RETURN = "return"
 
 
-class Tone(StrEnum):
-    INFO = "info"  # neutral: state changed, nothing moved
-    PROMPT = "prompt"  # the session waits for something (a lot, a serial, a reason...)
-    POSTED = "posted"  # green: stock moved
-    ERROR = "error"  # red, with the bell: nothing moved
-
-
 class Need(StrEnum):
     SERIAL = "serial"
     LOT = "lot"
     REASON = "reason"
     CONDITION = "condition"
     CONFIRM = "confirm"
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    tone: Tone
-    message: str
-    posting: Posting | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.tone != Tone.ERROR
 
 
 class DoubleFire:
