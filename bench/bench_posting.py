@@ -43,6 +43,7 @@ def main() -> None:
         from storeroom_tui import replenishment
 
         replenishment.check_reorder = lambda *_args, **_kwargs: None  # type: ignore[assignment]
+        replenishment.reorder_below_min = lambda *_args, **_kwargs: None  # type: ignore[assignment]
     try:
         figures = run(str(copy), args.rounds, args.posts)
         figures["reorder_check"] = not args.without_reorder_check
@@ -68,7 +69,8 @@ def _options(parser) -> None:  # noqa: ANN001
         "--without-reorder-check",
         action="store_true",
         help="diagnosis only: leave out the reorder-point check an issue runs after posting "
-        "(replenishment.check_reorder), to see what the posting path itself costs",
+        "(replenishment.check_reorder, reorder_below_min), to see what the posting path "
+        "itself costs",
     )
 
 

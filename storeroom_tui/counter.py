@@ -9,24 +9,39 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, case, func, literal_column, select, true
+from sqlalchemy import (
+    Integer,
+    bindparam,
+    cast,
+    exists,
+    func,
+    literal_column,
+    null,
+    select,
+    true,
+    union_all,
+)
 from sqlmodel import Session
 
 from models import (
     DemandLine,
     Item,
+    ItemSupply,
     Location,
     LocationKind,
     Lot,
     Movement,
     MovementKind,
+    Reservation,
     Serial,
     WorkOrder,
 )
+from models.workorder import OPEN_RESERVATION_STATUSES
 from storeroom_tui import catalog, ledger, replenishment, reservations, wip, workorders
 from storeroom_tui.errors import (
     DuplicateSerial,
@@ -46,6 +61,7 @@ from storeroom_tui.errors import (
 from storeroom_tui.gates import Gate, require_gate
 from storeroom_tui.ledger import MovementSpec, Posting
 from storeroom_tui.permissions import Action, Actor
+from storeroom_tui.prepared import Prepared
 from storeroom_tui.quantities import MILLI, format_qty
 
 
@@ -96,12 +112,15 @@ def _serial_count(item: Item, qty: int, serial_nos: list[str]) -> list[str]:
 
 # --- issue -------------------------------------------------------------------------------
 #
-# An issue is the post a clerk makes most, so it reads what it needs as plain rows with a
-# few statements built once on the tables (SQLAlchemy Core): whether the key was posted,
-# the WO and the item in one round trip, the line it lands on with what is issued, the
-# places the stock can come from with what others hold there, the line's reservations.
-# Anything unusual (a barcode instead of a part number, a substitute, an extra line)
-# goes the general way through the catalog and the WO's whole position.
+# An issue is the post a clerk makes most, so it reads what it needs as plain rows with
+# three statements built once on the tables (SQLAlchemy Core, run on the driver's cursor:
+# `prepared`): whether the key was posted with the WO and the item and its reorder point;
+# the item's lines on the WO with what is issued and their open reservations; the places
+# the stock can come from with what others hold there and what is reserved of the item
+# in all. From those it also knows the item's availability after posting, so the reorder
+# point is checked without asking again (with a bin or a lot named, it asks). Anything
+# unusual (a barcode instead of a part number, a substitute, an extra line) goes the
+# general way through the catalog and the WO's whole position.
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,12 +144,12 @@ _ITEM = Item.__table__  # type: ignore[attr-defined]
 _LINE = DemandLine.__table__  # type: ignore[attr-defined]
 _MOVE = Movement.__table__  # type: ignore[attr-defined]
 _ORIGINAL = _MOVE.alias("original")
-_KEY_POSTED = (
-    select(_MOVE.c.id).where(_MOVE.c.posting_key == bindparam("key")).limit(1).scalar_subquery()
-)
-# the key probe, the WO and the item in one round trip (no row: the WO or the part
-# number is unknown, or the part was given by a barcode; the general way sorts it out)
-_HEAD = (
+_SUPPLY = ItemSupply.__table__  # type: ignore[attr-defined]
+_KEY_POSTED = exists().where(_MOVE.c.posting_key == bindparam("key"))
+# the key probe, the WO and the item (with its reorder point) in one round trip (no row:
+# the WO or the part number is unknown, or the part was given by a barcode; the general
+# way sorts it out)
+_HEAD_SELECT = (
     select(
         _KEY_POSTED.label("posted"),
         _WO.c.id.label("wo_id"),
@@ -143,36 +162,89 @@ _HEAD = (
         _ITEM.c.critical,
         _ITEM.c.kind,
         _ITEM.c.avg_cost,
+        _ITEM.c.min_qty,
+        _SUPPLY.c.reorder_raised_at,
     )
-    .select_from(_WO.join(_ITEM, true()))
+    .select_from(_WO.join(_ITEM, true()).outerjoin(_SUPPLY, _SUPPLY.c.item_id == _ITEM.c.id))
     .where(_WO.c.number == bindparam("number"), _ITEM.c.part_number == bindparam("part"))
 )
+_HEAD = Prepared(_HEAD_SELECT)
+
+
+class _Head(NamedTuple):
+    """The row `_HEAD` reads: the key's probe, the WO, and the item as a post names it."""
+
+    posted: bool
+    wo_id: int
+    number: str
+    status: str
+    id: int
+    part_number: str
+    uom: str
+    tracking: str
+    critical: bool
+    kind: str
+    avg_cost: int
+    min_qty: int
+    reorder_raised_at: datetime | None
+
+
 # the WO's own lines for the item, each with what is issued net of reversed issues (as
-# `wip.position` counts it)
-_ISSUED_QTY = case(
-    (_MOVE.c.kind == MovementKind.ISSUE.value, _MOVE.c.qty),
-    (_ORIGINAL.c.kind == MovementKind.ISSUE.value, -_MOVE.c.qty),
-    else_=literal_column("0"),
+# `wip.position` counts it): its issues summed from ix_movement_wo_kind alone, less the
+# reversals of issues (rare: their originals are read)
+_ISSUED = (
+    select(func.coalesce(func.sum(_MOVE.c.qty), literal_column("0")))
+    .where(
+        _MOVE.c.wo_id == _LINE.c.wo_id,
+        _MOVE.c.kind == literal_column(f"'{MovementKind.ISSUE.value}'"),
+        _MOVE.c.demand_line_id == _LINE.c.id,
+    )
+    .scalar_subquery()
 )
-_ISSUE_KINDS = (MovementKind.ISSUE, MovementKind.REVERSAL)
-_OWN_LINES = (
+_UNISSUED = (
+    select(func.coalesce(func.sum(_MOVE.c.qty), literal_column("0")))
+    .join(_ORIGINAL, _ORIGINAL.c.id == _MOVE.c.reverses_id)
+    .where(
+        _MOVE.c.wo_id == _LINE.c.wo_id,
+        _MOVE.c.kind == literal_column(f"'{MovementKind.REVERSAL.value}'"),
+        _MOVE.c.demand_line_id == _LINE.c.id,
+        _ORIGINAL.c.kind == literal_column(f"'{MovementKind.ISSUE.value}'"),
+    )
+    .scalar_subquery()
+)
+_OWN_LINES = select(
+    literal_column("0", Integer).label("part"),
+    _LINE.c.id,
+    _LINE.c.line_no,
+    _LINE.c.planned_qty,
+    cast(_LINE.c.additional, Integer),
+    (_ISSUED - _UNISSUED).label("issued"),
+    cast(null(), Integer),
+).where(_LINE.c.wo_id == bindparam("wo_id"), _LINE.c.item_id == bindparam("item_id"))
+# ... and in the same round trip the open reservations of those lines (those
+# `reservations.open_reservation_rows` reads for one line; `consume` orders them)
+_RESERVATION = Reservation.__table__  # type: ignore[attr-defined]
+_OWNER = _LINE.alias("owner")
+_OWN_RESERVATIONS = (
     select(
-        _LINE.c.id,
-        _LINE.c.line_no,
-        _LINE.c.planned_qty,
-        _LINE.c.additional,
-        func.sum(_ISSUED_QTY).label("issued"),
+        literal_column("1", Integer),
+        _RESERVATION.c.demand_line_id,
+        _RESERVATION.c.id,
+        _RESERVATION.c.location_id,
+        _RESERVATION.c.lot_id,
+        _RESERVATION.c.qty,
+        _RESERVATION.c.supplied_qty,
     )
-    .select_from(_LINE)
-    .outerjoin(
-        _MOVE,
-        (_MOVE.c.demand_line_id == _LINE.c.id)
-        & _MOVE.c.kind.in_([literal_column(f"'{kind.value}'") for kind in _ISSUE_KINDS]),
+    .join(_OWNER, _OWNER.c.id == _RESERVATION.c.demand_line_id)
+    .where(
+        _OWNER.c.wo_id == bindparam("wo_id"),
+        _OWNER.c.item_id == bindparam("item_id"),
+        _RESERVATION.c.status.in_(
+            [literal_column(f"'{status.value}'") for status in OPEN_RESERVATION_STATUSES]
+        ),
     )
-    .outerjoin(_ORIGINAL, _ORIGINAL.c.id == _MOVE.c.reverses_id)
-    .where(_LINE.c.wo_id == bindparam("wo_id"), _LINE.c.item_id == bindparam("item_id"))
-    .group_by(_LINE.c.id, _LINE.c.line_no, _LINE.c.planned_qty, _LINE.c.additional)
 )
+_OWN_LINES_AND_RESERVATIONS = Prepared(union_all(_OWN_LINES, _OWN_RESERVATIONS))
 _WIP: weakref.WeakKeyDictionary[object, Place] = weakref.WeakKeyDictionary()
 
 
@@ -199,6 +271,8 @@ class IssuePlan:
 
     line_id: int | None  # None: an additional issue, its line made when posting
     deviation: str | None
+    # the open reservations of the line when it is the item's own (read with it)
+    reservations: list[reservations.OpenReservation] | None = None
 
 
 def plan_line(
@@ -214,14 +288,18 @@ def plan_line(
     """
     assert work_order.id is not None
     has_reason = bool(reason and reason.strip())
-    own = session.connection().execute(_OWN_LINES, {"wo_id": work_order.id, "item_id": item.id})
-    lines = sorted(
-        (
-            (line_id, line_no, max(planned - int(issued or 0), 0), additional)
-            for line_id, line_no, planned, additional, issued in own
-        ),
-        key=lambda line: (line[3], line[2] == 0, line[1]),
+    rows = _OWN_LINES_AND_RESERVATIONS.rows(
+        session.connection(), {"wo_id": work_order.id, "item_id": item.id}
     )
+    own = []
+    held: dict[int, list[reservations.OpenReservation]] = {}
+    for part, first, second, third, fourth, fifth, sixth in rows:
+        if part == 0:  # a line: id, line_no, planned, additional, issued
+            own.append((first, second, max(third - int(fifth or 0), 0), bool(fourth)))
+        else:  # a reservation of a line: line id, id, location, lot, qty, supplied
+            found = reservations.OpenReservation(second, third, fourth, int(fifth), int(sixth))
+            held.setdefault(first, []).append(found)
+    lines = sorted(own, key=lambda line: (line[3], line[2] == 0, line[1]))
     if lines:
         line_id, line_no, to_issue, additional = lines[0]
         if qty > to_issue and not additional:
@@ -232,8 +310,8 @@ def plan_line(
                     "give a reason for the over-issue",
                     item.part_number,
                 )
-            return IssuePlan(line_id, "over_issue")
-        return IssuePlan(line_id, "additional" if additional else None)
+            return IssuePlan(line_id, "over_issue", held.get(line_id, []))
+        return IssuePlan(line_id, "additional" if additional else None, held.get(line_id, []))
     for candidate in wip.position(session, work_order.id).lines:
         if item.id in workorders.substitutes_of(session, candidate.line_id):
             if not has_reason:
@@ -290,15 +368,19 @@ def _bulk_sources(
     bin_location: Location | None,
     lot: Lot | None,
     line_reservations: list[reservations.OpenReservation],
+    found: list[reservations.Source] | None = None,
 ) -> list[tuple[Place, LotRef | None, Serial | None, int]]:
-    """Take from the line's reservations first, then first expiry, then fullest bin."""
-    found = reservations.sources(
-        session,
-        item.id,  # type: ignore[arg-type]
-        exclude_line_id=line_id,
-        location_id=bin_location.id if bin_location else None,
-        lot_id=lot.id if lot else None,
-    )
+    """Take from the line's reservations first, then first expiry, then fullest bin.
+
+    `found`: the item's sources for this line when the caller read them already."""
+    if found is None:
+        found = reservations.sources(
+            session,
+            item.id,  # type: ignore[arg-type]
+            exclude_line_id=line_id,
+            location_id=bin_location.id if bin_location else None,
+            lot_id=lot.id if lot else None,
+        )
     mine = {(r.location_id, r.lot_id) for r in line_reservations if r.supplied_qty < r.qty}
     found.sort(key=lambda s: (s.location_id, s.lot_id) not in mine)
     picked: list[tuple[Place, LotRef | None, Serial | None, int]] = []
@@ -348,21 +430,19 @@ def issue_to_line(
     actor.require(Action.ISSUE)
     key = ledger.check_key(key)
     session.flush()
-    head = (
-        session.connection()
-        .execute(
-            _HEAD,
-            {"key": key, "number": work_order_number(wo_number), "part": part.strip().upper()},
-        )
-        .first()
+    row = _HEAD.first(
+        session.connection(),
+        {"key": key, "number": work_order_number(wo_number), "part": part.strip().upper()},
     )
-    if head is None:  # the general way: the catalog's look-ups and their refusals
+    head: _Head | None = None
+    if row is None:  # the general way: the catalog's look-ups and their refusals
         if (earlier := ledger.replay(session, key)) is not None:
             return earlier
         work_order: Any = catalog.find_work_order(session, wo_number)
         item: Any = catalog.find_item(session, part)
     else:
-        if head.posted is not None and (earlier := ledger.replay_posted(session, key)):
+        head = _Head._make(row)
+        if head.posted and (earlier := ledger.replay_posted(session, key)):
             return earlier
         work_order = SimpleNamespace(id=head.wo_id, number=head.number, status=head.status)
         item = head
@@ -387,14 +467,27 @@ def issue_to_line(
         assert full is not None
         line_id = workorders.add_additional_line(session, actor, full, item.id, reason or "").id
     assert line_id is not None
-    line_reservations = reservations.open_reservation_rows(session, line_id)
+    line_reservations = plan.reservations
+    if line_reservations is None:
+        line_reservations = reservations.open_reservation_rows(session, line_id)
     picked: list[tuple[Any, Any, Serial | None, int]]
+    # the item's availability before this post (on hand in available bins, reserved), read
+    # with its sources when it is taken from anywhere: its reorder point is then checked
+    # without asking again
+    before: tuple[int, int] | None = None
     if serials:
         picked = list(_serial_sources(session, item, serials, bin_location))
+    elif head is not None and bin_location is None and lot is None:
+        found, reserved = reservations.sources_and_reserved(session, item.id, line_id)
+        before = (sum(source.on_hand for source in found), reserved)
+        picked = list(
+            _bulk_sources(session, item, qty, line_id, None, None, line_reservations, found)
+        )
     else:
         picked = list(
             _bulk_sources(session, item, qty, line_id, bin_location, lot, line_reservations)
         )
+    held_for_line = sum(r.qty - r.supplied_qty for r in line_reservations)
     wip_place = _wip_place(session)
     specs = []
     for location, source_lot, serial, take in picked:
@@ -425,7 +518,17 @@ def issue_to_line(
             )
         )
     posting = ledger.posted(session, key, ledger.post(session, actor, key, specs))
-    replenishment.check_reorder(session, actor, item.id)  # below min: one requisition
+    # below min: one requisition
+    if before is None:
+        replenishment.check_reorder(session, actor, item.id)
+    elif head is not None and head.min_qty and head.min_qty > 0:
+        # what this post took from the bins and drew from the line's reservations
+        on_hand, reserved = before
+        drawn = held_for_line - sum(r.qty - r.supplied_qty for r in line_reservations)
+        now_available = (on_hand - qty) - (reserved - drawn)
+        replenishment.reorder_below_min(
+            session, actor, item.id, head.min_qty, head.reorder_raised_at, now_available
+        )
     return posting
 
 

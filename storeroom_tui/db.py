@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -29,6 +30,7 @@ from storeroom_tui.errors import (
     DatabaseReadOnly,
     NotAStoreroomDatabase,
 )
+from storeroom_tui.prepared import driver_execute
 
 T = TypeVar("T")
 
@@ -75,8 +77,10 @@ def _tune_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
+        # on the driver itself: every post begins here (SQLAlchemy's execution around a
+        # statement costs more than SQLite's BEGIN)
         write = connection.get_execution_options().get(_WRITE, False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        driver_execute(connection, "BEGIN IMMEDIATE" if write else "BEGIN")
 
 
 def _switch_to_wal(cursor: sqlite3.Cursor) -> None:
@@ -233,6 +237,8 @@ class Database:
         self.url = url
         self.engine = make_engine(url, **engine_options)
         self._write_engine = self.engine.execution_options(**{_WRITE: True})
+        self._writer: Connection | None = None  # SQLite: see _take_writer
+        self._writer_lock = threading.Lock()
 
     @property
     def is_sqlite(self) -> bool:
@@ -268,7 +274,8 @@ class Database:
     @contextmanager
     def transaction(self, write: bool = True) -> Iterator[Session]:
         """One short transaction: committed when the block ends, rolled back on error."""
-        bind = self._write_engine if write else self.engine
+        held = self._take_writer() if write and self.is_sqlite else None
+        bind: Engine | Connection = held or (self._write_engine if write else self.engine)
         session = Session(bind=bind, expire_on_commit=False)
         try:
             with session.begin():
@@ -279,6 +286,38 @@ class Database:
             raise translate_error(error, self.location) from error
         finally:
             session.close()
+            if held is not None:
+                self._give_back_writer(held)
+
+    def _take_writer(self) -> Connection | None:
+        """The file's write connection, kept between write transactions, when no other
+        transaction has it (then None: a connection from the pool, as for reads).
+
+        A post checks a connection out of SQLAlchemy's pool and back in each time
+        otherwise, about a tenth of what a whole issue costs. Writers to one file take
+        turns anyway (BEGIN IMMEDIATE); one kept connection serves them in turn.
+        """
+        if not self._writer_lock.acquire(blocking=False):
+            return None
+        try:
+            connection = self._writer
+            if connection is None or connection.closed or connection.invalidated:
+                connection = self._writer = self._write_engine.connect()
+            if connection.in_transaction():  # never join what another transaction left
+                connection.rollback()
+        except BaseException:
+            self._writer_lock.release()
+            raise
+        return connection
+
+    def _give_back_writer(self, connection: Connection) -> None:
+        try:
+            if connection.in_transaction():
+                connection.rollback()
+        except DBAPIError:
+            connection.invalidate()
+        finally:
+            self._writer_lock.release()
 
     def run(self, work: Callable[[Session], T], write: bool = True) -> T:
         """Run `work` in one transaction, retrying a bounded number of times when busy."""
@@ -298,4 +337,12 @@ class Database:
         raise AssertionError("unreachable")
 
     def dispose(self) -> None:
+        # the kept write connection once its transaction (another thread's) is done
+        if self._writer_lock.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
+            try:
+                if self._writer is not None:
+                    self._writer.close()
+                    self._writer = None
+            finally:
+                self._writer_lock.release()
         self.engine.dispose()

@@ -12,9 +12,9 @@ DESIGN's: on hand in available bins (unexpired) minus open reservations.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import bindparam, case, func, or_, select
+from sqlalchemy import bindparam, case, func, literal_column, or_, select
 from sqlmodel import Session
 
 from models import (
@@ -37,6 +37,7 @@ from models.purchasing import PoStatus, RequisitionSource, RequisitionStatus
 from models.workorder import OPEN_RESERVATION_STATUSES
 from storeroom_tui import catalog
 from storeroom_tui.permissions import Actor
+from storeroom_tui.prepared import Prepared
 
 # POs whose outstanding quantity is still coming
 OPEN_PO_STATUSES = (
@@ -176,11 +177,14 @@ _RESERVED = (
     select(func.coalesce(func.sum(Reservation.qty - Reservation.supplied_qty), 0))
     .where(
         Reservation.item_id == bindparam("item_id"),
-        Reservation.status.in_([s.value for s in OPEN_RESERVATION_STATUSES]),  # type: ignore[attr-defined]
+        # the open statuses written into the SQL (a bound list is expanded at each call)
+        Reservation.status.in_(  # type: ignore[attr-defined]
+            [literal_column(f"'{status.value}'") for status in OPEN_RESERVATION_STATUSES]
+        ),
     )
     .scalar_subquery()
 )
-_REORDER_STATE = (
+_REORDER_STATE = Prepared(
     select(
         Item.min_qty,
         ItemSupply.reorder_raised_at,
@@ -204,10 +208,22 @@ def check_reorder(session: Session, actor: Actor, item_id: int) -> RequisitionLi
 
     session.flush()  # (a Core statement does not flush pending objects by itself)
     values = {"item_id": item_id, "today": today()}
-    row = session.connection().execute(_REORDER_STATE, values).one_or_none()
+    row = _REORDER_STATE.first(session.connection(), values)
     if row is None or not row[0] or row[0] <= 0:
         return None
-    minimum, raised_at, now_available = row[0], row[1], int(row[2])
+    return reorder_below_min(session, actor, item_id, row[0], row[1], int(row[2]))
+
+
+def reorder_below_min(
+    session: Session,
+    actor: Actor,
+    item_id: int,
+    minimum: int,
+    raised_at: datetime | None,
+    now_available: int,
+) -> RequisitionLine | None:
+    """`check_reorder` for an item with a min (> 0), given that min, its reorder mark and
+    its availability now (an issue knows them from its own reads: no round trip)."""
     if now_available >= minimum:
         if raised_at is not None:
             supply = session.get(ItemSupply, item_id)
