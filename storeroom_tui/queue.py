@@ -228,9 +228,8 @@ def _match(db: Connection, queue_filter: QueueFilter) -> _Match:
         _like(db, WorkOrder.title, pattern),  # type: ignore[arg-type]
         *by_asset,
     )
-    large = None  # a short text is looked up in the index only in a large view
-    if db.dialect.name == "sqlite" and len(text) < MIN_SEARCH_LENGTH and text.isascii():
-        large = _view_is_large(db, queue_filter)
+    # a short text is looked up in the index's terms only in a large view
+    large = _view_is_large(db, queue_filter) if _short_for_terms(db, text) else None
     index_query = _index_query(db, text, like, large)
     if index_query is None:
         return _Match(view, [like], [like], large=large)
@@ -279,6 +278,17 @@ def _count_of_assets(
     return db.execute(select(func.count()).select_from(extra), phrase).scalar_one()
 
 
+def _short_for_terms(db: Connection, text: str) -> bool:
+    """SQLite, and a text of one or two ASCII characters (beyond ASCII the index folds
+    case and LIKE does not; a terminator is never typed): the index's terms can find it."""
+    return (
+        db.dialect.name == "sqlite"
+        and len(text) < MIN_SEARCH_LENGTH
+        and text.isascii()
+        and TERMINATOR not in text
+    )
+
+
 def _index_query(
     db: Connection, text: str, like: ColumnElement[bool], view_is_large: bool | None
 ) -> str | None:
@@ -292,15 +302,13 @@ def _index_query(
     it is worth it only when few hold the text ('zz': LIKE reads all 200,000 numbers and
     titles of the large plant to find none) in a view too large for LIKE to read quickly;
     where a sample of the newest work orders shows it common, LIKE finds a page after a
-    short walk. ASCII only: beyond it the index folds case and LIKE does not.
+    short walk. `view_is_large` is None for a text `_short_for_terms` leaves to LIKE.
     """
     if db.dialect.name != "sqlite" or TERMINATOR in text:
         return None
     if len(text) >= MIN_SEARCH_LENGTH:
         return _phrase(text)
-    if not text.isascii() or not view_is_large:
-        return None
-    if _common_in_sample(db, like):
+    if not view_is_large or _common_in_sample(db, like):
         return None
     low = text.lower()
     terms = db.execute(_TERMS, {"low": low, "high": low + _PAST_EVERY_CHARACTER}).scalars()
