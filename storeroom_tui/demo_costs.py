@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 import sqlite3
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select, update
@@ -200,7 +201,7 @@ def _add_costs(session: Session) -> None:
 CREW = 150  # technicians of the large plant who book labour (badges 7001...)
 _FIRST = ("Lena", "Omar", "Piotr", "Grace", "Kenji", "Sofia", "Yusuf", "Marta", "Ravi", "Eva")
 _LAST = ("Adler", "Bianchi", "Chen", "Dubois", "Eriksen", "Fischer", "Garcia", "Hughes")
-_OPEN = ("requested", "approved", "scheduled", "in_progress", "on_hold", "postponed")
+OPEN_STATUSES = ("requested", "approved", "scheduled", "in_progress", "on_hold", "postponed")
 
 
 _NET = "CASE WHEN mv.kind = 'reversal' THEN -1 ELSE 1 END"
@@ -251,46 +252,32 @@ def _crew_member(
         day = (date.fromisoformat(day) + timedelta(days=1)).isoformat()
 
 
-def bulk_costs(db: sqlite3.Connection, today: date, seed: int = 7) -> None:
-    """Costs of the large plant written straight into its file, as the services would have:
-    a crew that books the labour of every WO that was started (never over 10 h a day a
-    person), contractors on some breakdowns, downtime, estimates of the open work, each
-    closed WO's frozen cost and the roll-up to its asset and every ancestor, asset values
-    and three months of budgets. About 200,000 labour rows; a few seconds."""
-    rng = random.Random(f"costs:{seed}")
-    now = datetime.combine(today, time(6), UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+@dataclass(slots=True)
+class CostPlan:
+    """The labour, contractors and cost rows of the large plant, drawn before the crew
+    exists in the file: labour rows name the crew member by number (0 to CREW - 1), and
+    contractor rows leave the booker to be filled in with the admin's id."""
 
+    rng: random.Random  # where the drawing goes on (asset values, budgets)
+    labour_rows: list[tuple]
+    contractor_rows: list[tuple]
+    cost_rows: list[tuple]
+    own: dict[int, tuple[int, int]]  # asset -> (cost, closed WOs)
+
+
+def plan_costs(worked: list[tuple[int, str, str]], wos: list[tuple], seed: int = 7) -> CostPlan:
+    """The drawing half of `bulk_costs`, needing no database: `worked` is each started WO's
+    (id, wo_type, actual_start) in order of its start (then id), `wos` each WO worked or
+    waiting (id, status, asset_id, parts_cost, closed_at, wo_type) in order of id. The large
+    build draws it while SQLite builds the movement indexes on another thread."""
+    rng = random.Random(f"costs:{seed}")
     uuid_at = uuid7_maker(rng.getrandbits)
 
     def new_uuid(created_at: str) -> str:
         """A version-7 key of the row's own time (the WO's start), as the builder's rows."""
         return uuid_at((datetime.fromisoformat(created_at) - _EPOCH) // timedelta(microseconds=1))
 
-    db.executemany(
-        "INSERT INTO trade_rate (trade, rate, overtime_factor, updated_at) VALUES (?, ?, ?, ?)",
-        [(trade, rate, factor, now) for trade, rate, factor in RATES],
-    )
     rates = {trade: (rate, factor) for trade, rate, factor in RATES}
-    db.executemany(
-        "INSERT INTO user_account (badge, name, role, active, created_at) VALUES (?, ?, ?, 1, ?)",
-        [
-            (str(7001 + n), f"{_FIRST[n % 10]} {_LAST[n // 10 % 8]}", "technician", now)
-            for n in range(CREW)
-        ],
-    )
-    crew = [
-        row[0]
-        for row in db.execute(
-            "SELECT id FROM user_account WHERE badge >= '7001' AND badge <= ? ORDER BY badge",
-            (str(7000 + CREW),),
-        )
-    ]
-    admin = db.execute("SELECT id FROM user_account WHERE badge = ?", (ADMIN_BADGE,)).fetchone()[0]
-
-    worked = db.execute(
-        "SELECT id, wo_type, actual_start FROM work_order WHERE actual_start IS NOT NULL "
-        "ORDER BY actual_start"
-    ).fetchall()
     booked: dict[tuple[int, str], int] = {}
     labour_rows, contractor_rows = [], []
     labour = {}  # wo id -> (hours, cost)
@@ -312,8 +299,8 @@ def bulk_costs(db: sqlite3.Connection, today: date, seed: int = 7) -> None:
             used = factor if overtime else MILLI
             cost = costs.cost_of(hours, rate, used)
             labour_rows.append(
-                (new_uuid(started), "", wo_id, crew[who], trade, day, hours, rate, int(overtime),
-                 used, cost, crew[who], started)
+                (new_uuid(started), "", wo_id, who, trade, day, hours, rate, int(overtime),
+                 used, cost, who, started)
             )  # fmt: skip
             hours_total, cost_total = hours_total + hours, cost_total + cost
         labour[wo_id] = (hours_total, cost_total)
@@ -327,34 +314,17 @@ def bulk_costs(db: sqlite3.Connection, today: date, seed: int = 7) -> None:
                     c_hours, c_rate, c_cost = None, None, rng.randint(15, 240) * 1_000
                 contractor_rows.append(
                     (new_uuid(started), "", wo_id, rng.choice(CONTRACTORS), day, c_hours, c_rate,
-                     c_cost, None, None, admin, started)
+                     c_cost, None, None, None, started)
                 )  # fmt: skip
                 contractor[wo_id] = contractor.get(wo_id, 0) + c_cost
-    db.executemany(
-        "INSERT INTO labour_entry (uuid, terminal, wo_id, user_id, trade, work_date, hours, "
-        "rate, overtime, factor, cost, booked_by, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        labour_rows,
-    )
-    db.executemany(
-        "INSERT INTO contractor_entry (uuid, terminal, wo_id, vendor, work_date, hours, rate, "
-        "cost, po_number, description, booked_by, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        contractor_rows,
-    )
 
     # one cost row per WO that was worked or waits: frozen figures for the closed ones
-    wos = db.execute(
-        "SELECT id, status, asset_id, parts_cost, closed_at, wo_type FROM work_order "
-        "WHERE actual_start IS NOT NULL OR status IN (" + ", ".join("?" * len(_OPEN)) + ")",
-        _OPEN,
-    ).fetchall()
     cost_rows = []
-    own: dict[int, tuple[int, int]] = {}  # asset -> (cost, closed WOs)
+    own: dict[int, tuple[int, int]] = {}
     for wo_id, status, asset_id, parts, closed_at, wo_type in wos:
         hours, spent = labour.get(wo_id, (0, 0))
         estimate = 0
-        if status in _OPEN:
+        if status in OPEN_STATUSES:
             low, high = HOURS.get(wo_type, (4, 16))
             estimate = rng.randint(low, high) * 250
         if status == "closed" and closed_at:
@@ -372,12 +342,76 @@ def bulk_costs(db: sqlite3.Connection, today: date, seed: int = 7) -> None:
                 (wo_id, asset_id, wo_type, downtime.get(wo_id, 0), estimate, None, None, None,
                  None, None, None, None, None, None)
             )  # fmt: skip
+    return CostPlan(rng, labour_rows, contractor_rows, cost_rows, own)
+
+
+def bulk_costs(
+    db: sqlite3.Connection, today: date, seed: int = 7, plan: CostPlan | None = None
+) -> None:
+    """Costs of the large plant written straight into its file, as the services would have:
+    a crew that books the labour of every WO that was started (never over 10 h a day a
+    person), contractors on some breakdowns, downtime, estimates of the open work, each
+    closed WO's frozen cost and the roll-up to its asset and every ancestor, asset values
+    and three months of budgets. About 200,000 labour rows; a few seconds. `plan` is
+    `plan_costs` of the file's work orders, when the caller drew it already."""
+    now = datetime.combine(today, time(6), UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    if plan is None:
+        worked = db.execute(
+            "SELECT id, wo_type, actual_start FROM work_order WHERE actual_start IS NOT NULL "
+            "ORDER BY actual_start, id"
+        ).fetchall()
+        wos = db.execute(
+            "SELECT id, status, asset_id, parts_cost, closed_at, wo_type FROM work_order "
+            "WHERE actual_start IS NOT NULL OR status IN ("
+            + ", ".join("?" * len(OPEN_STATUSES))
+            + ") "
+            "ORDER BY id",
+            OPEN_STATUSES,
+        ).fetchall()
+        plan = plan_costs(worked, wos, seed)
+    rng, own = plan.rng, plan.own
+
+    db.executemany(
+        "INSERT INTO trade_rate (trade, rate, overtime_factor, updated_at) VALUES (?, ?, ?, ?)",
+        [(trade, rate, factor, now) for trade, rate, factor in RATES],
+    )
+    db.executemany(
+        "INSERT INTO user_account (badge, name, role, active, created_at) VALUES (?, ?, ?, 1, ?)",
+        [
+            (str(7001 + n), f"{_FIRST[n % 10]} {_LAST[n // 10 % 8]}", "technician", now)
+            for n in range(CREW)
+        ],
+    )
+    crew = [
+        row[0]
+        for row in db.execute(
+            "SELECT id FROM user_account WHERE badge >= '7001' AND badge <= ? ORDER BY badge",
+            (str(7000 + CREW),),
+        )
+    ]
+    admin = db.execute("SELECT id FROM user_account WHERE badge = ?", (ADMIN_BADGE,)).fetchone()[0]
+    labour_rows = [
+        (*row[:3], crew[row[3]], *row[4:11], crew[row[11]], row[12]) for row in plan.labour_rows
+    ]
+    contractor_rows = [(*row[:10], admin, row[11]) for row in plan.contractor_rows]
+    db.executemany(
+        "INSERT INTO labour_entry (uuid, terminal, wo_id, user_id, trade, work_date, hours, "
+        "rate, overtime, factor, cost, booked_by, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        labour_rows,
+    )
+    db.executemany(
+        "INSERT INTO contractor_entry (uuid, terminal, wo_id, vendor, work_date, hours, rate, "
+        "cost, po_number, description, booked_by, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        contractor_rows,
+    )
     db.executemany(
         "INSERT INTO work_order_cost (wo_id, asset_id, wo_type, downtime_hours, "
         "estimated_hours, parts_cost, labour_cost, labour_hours, contractor_cost, total_cost, "
         "lines, lines_off_plan, closed_on, period) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        cost_rows,
+        plan.cost_rows,
     )
     # each closed WO's lines, used against planned, as closing keeps them (from the ledger:
     # a reversal counts as its original's kind with the opposite sign)

@@ -5,7 +5,8 @@ itself. One seeded `random.Random` plans three years of a plant's history: work 
 raised every day and taken through their life (approved, scheduled, started, issued to,
 completed, reconciled and closed; now and then held, postponed or cancelled). The plan is
 walked in time order, keeping every balance, lot, serial and open issue in dicts, and the
-rows go in with `executemany` of plain SQL in large transactions. What comes out obeys the
+rows go in with `executemany` of plain SQL in large transactions (most movements as JSON
+that SQLite unpacks on another core while the walk goes on). What comes out obeys the
 ledger as the services would leave it: balances equal the movements, no physical place
 ever went negative, a serial is where its last movement took it, closed and cancelled WOs
 hold nothing in WIP, WOs that never started have no movements, and open reservations never
@@ -20,13 +21,14 @@ from __future__ import annotations
 
 import fnmatch
 import itertools
+import json
 import math
 import os
 import random
 import sqlite3
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -77,6 +79,7 @@ MINUTE = 60 * US
 HOUR = 60 * MINUTE
 DAY = 24 * HOUR
 CHUNK = 100_000  # rows per executemany
+HANDED_OVER = 0.6  # of the movements, inserted on another thread as the walk goes (below)
 ITEMS_PER_BIN = 50
 SOURCES_PER_PART = "alt. source"
 
@@ -297,6 +300,8 @@ class _Bulk:
         self.conditions = itertools.cycle(_CONDITIONS)
         self._done = 0.0
         self._stage = ""
+        self._pool: ThreadPoolExecutor | None = None  # SQLite's other thread, during `build`
+        self._pending: list[Future] = []  # what it was given, in order
 
     # --- progress -------------------------------------------------------------------------
 
@@ -365,23 +370,31 @@ class _Bulk:
             self._plan_work_orders()
             self._begin("planning stock")
             self._plan_stock()
-            self._begin("posting movements")
-            self._post_movements()
-            self._begin("writing work orders")
-            # the movement table is whole: SQLite builds its indexes on another core (it lets
-            # go of Python's lock while it works) as this thread makes the other tables' rows
+            # SQLite works on another core (it lets go of Python's lock while it works) as
+            # this thread makes rows: it inserts the movements as the walk hands them over,
+            # then builds the movement indexes while this thread makes the other tables' rows
+            # and draws their labour and costs
             with ThreadPoolExecutor(max_workers=1) as pool:
-                movement_indexes = [sql for _, table, sql in indexes if table == "movement"]
-                built = pool.submit(self._create, movement_indexes)
+                self._pool, self._pending = pool, []
                 try:
+                    self._begin("posting movements")
+                    self._post_movements()
+                    self._begin("writing work orders")
+                    movement_indexes = [sql for _, table, sql in indexes if table == "movement"]
+                    self._pending.append(pool.submit(self._create, movement_indexes))
                     tables = self._work_order_rows()
-                    built.result()
+                    cost_plan = self._cost_plan(tables[0][2])
+                    for job in self._pending:
+                        job.result()
                 except BaseException:
+                    for job in self._pending:
+                        job.cancel()
                     db.interrupt()  # a failed or stopped build does not wait for the sort
                     raise
             self._report(0.45)
             self._write_work_orders(tables)
-            demo_costs.bulk_costs(db, self.today)  # labour, contractors, frozen costs, budgets
+            # labour, contractors, frozen costs, budgets
+            demo_costs.bulk_costs(db, self.today, plan=cost_plan)
             db.execute("COMMIT")
             self._begin("building indexes")
             self._create([sql for _, table, sql in indexes if table != "movement"], report=True)
@@ -403,6 +416,32 @@ class _Bulk:
             self.db.execute(sql)
             if report:
                 self._report((number + 1) / len(indexes))
+
+    def _hand_over(self, table: str, columns: str, rows: list[tuple]) -> None:
+        """Insert `rows` on the other thread, in the order handed over. They go as one JSON
+        text that one statement unpacks, so SQLite holds no Python lock while it inserts:
+        `executemany` would take the lock back for every row, and wait for it behind this
+        thread's work each time."""
+        count = columns.count(",") + 1
+        values = ", ".join(f"json_extract(value, '$[{n}]')" for n in range(count))
+        sql = f"INSERT INTO {table} ({columns}) SELECT {values} FROM json_each(?)"
+        text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+        assert self._pool is not None  # only while `build` runs
+        self._pending.append(self._pool.submit(self.db.execute, sql, (text,)))
+
+    def _cost_plan(self, work_orders: list[tuple]) -> demo_costs.CostPlan:
+        """`demo_costs.plan_costs` from the rows of the work orders, before they are written."""
+        worked = sorted(
+            ((row[0], row[6], row[13]) for row in work_orders if row[13] is not None),
+            key=lambda started: (started[2], started[0]),
+        )
+        waiting = [
+            (row[0], row[8], row[4], row[15], row[18], row[6])
+            for row in work_orders
+            if row[13] is not None or row[8] in demo_costs.OPEN_STATUSES
+        ]
+        waiting.sort(key=lambda row: row[0])
+        return demo_costs.plan_costs(worked, waiting)
 
     def _insert(self, table: str, columns: str, rows: list[tuple]) -> None:
         marks = ", ".join("?" * (columns.count(",") + 1))
@@ -986,11 +1025,15 @@ class _Bulk:
         physical = {supplier: False, consumed: False, place["ADJUSTMENT"]: False}
         balance: dict[tuple[int, int, int, int], int] = {}
         rows: list[tuple] = []
-        movement_sql = (
-            "INSERT INTO movement (id, uuid, posting_key, kind, item_id, qty, from_location_id, "
-            "to_location_id, lot_id, serial_id, wo_id, demand_line_id, reservation_id, "
-            "related_id, reverses_id, unit_cost, condition, deviation, reason, user_id, "
-            "terminal, created_at) VALUES (" + ", ".join("?" * 22) + ")"
+        # the first movements are handed over to the other thread as the walk goes, the last
+        # ones are inserted by this thread when the walk is done: unpacking them from JSON
+        # costs SQLite three times what `executemany` does, and the share is about what
+        # SQLite can insert on the other core while this thread walks (on one core, none)
+        handed = int(self.size.movements * HANDED_OVER) if (os.cpu_count() or 1) > 1 else 0
+        movement_columns = (
+            "id, uuid, posting_key, kind, item_id, qty, from_location_id, to_location_id, "
+            "lot_id, serial_id, wo_id, demand_line_id, reservation_id, related_id, reverses_id, "
+            "unit_cost, condition, deviation, reason, user_id, terminal, created_at"
         )
         self.serial_item: list[int] = []
         self.serial_no: list[str] = []
@@ -1062,9 +1105,10 @@ class _Bulk:
             balance[out] = left
             into = (item + 1, target, lot, serial)
             balance[into] = balance.get(into, 0) + qty
-            if len(rows) >= CHUNK:
-                self.db.executemany(movement_sql, rows)
-                rows.clear()
+            if movement_id % CHUNK == 0:
+                if movement_id <= handed:
+                    self._hand_over("movement", movement_columns, rows)
+                    rows.clear()
                 self._report(movement_id / self.size.movements)
             return movement_id
 
@@ -1216,8 +1260,11 @@ class _Bulk:
         while filler_at < len(fillers):
             fill(self.end)
             filler_at += 1
-        if rows:
-            self.db.executemany(movement_sql, rows)
+        # the rest goes in from here (SQLite is quicker at `executemany` than at unpacking
+        # JSON), once the other thread has inserted all it was given
+        for job in self._pending:
+            job.result()
+        self._insert("movement", movement_columns, rows)
         self.balance = balance
         self.parts_cost = parts_cost
         self.shelf = shelf
