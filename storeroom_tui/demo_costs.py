@@ -345,30 +345,14 @@ def plan_costs(worked: list[tuple[int, str, str]], wos: list[tuple], seed: int =
     return CostPlan(rng, labour_rows, contractor_rows, cost_rows, own)
 
 
-def bulk_costs(
-    db: sqlite3.Connection, today: date, seed: int = 7, plan: CostPlan | None = None
-) -> None:
+def bulk_costs(db: sqlite3.Connection, today: date, plan: CostPlan) -> None:
     """Costs of the large plant written straight into its file, as the services would have:
     a crew that books the labour of every WO that was started (never over 10 h a day a
     person), contractors on some breakdowns, downtime, estimates of the open work, each
     closed WO's frozen cost and the roll-up to its asset and every ancestor, asset values
     and three months of budgets. About 200,000 labour rows; a few seconds. `plan` is
-    `plan_costs` of the file's work orders, when the caller drew it already."""
+    `plan_costs` of the work orders the builder wrote."""
     now = datetime.combine(today, time(6), UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-    if plan is None:
-        worked = db.execute(
-            "SELECT id, wo_type, actual_start FROM work_order WHERE actual_start IS NOT NULL "
-            "ORDER BY actual_start, id"
-        ).fetchall()
-        wos = db.execute(
-            "SELECT id, status, asset_id, parts_cost, closed_at, wo_type FROM work_order "
-            "WHERE actual_start IS NOT NULL OR status IN ("
-            + ", ".join("?" * len(OPEN_STATUSES))
-            + ") "
-            "ORDER BY id",
-            OPEN_STATUSES,
-        ).fetchall()
-        plan = plan_costs(worked, wos, seed)
     rng, own = plan.rng, plan.own
 
     db.executemany(

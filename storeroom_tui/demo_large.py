@@ -394,7 +394,7 @@ class _Bulk:
             self._report(0.45)
             self._write_work_orders(tables)
             # labour, contractors, frozen costs, budgets
-            demo_costs.bulk_costs(db, self.today, plan=cost_plan)
+            demo_costs.bulk_costs(db, self.today, cost_plan)
             db.execute("COMMIT")
             self._begin("building indexes")
             self._create([sql for _, table, sql in indexes if table != "movement"], report=True)
@@ -1027,7 +1027,7 @@ class _Bulk:
         rows: list[tuple] = []
         # the first movements are handed over to the other thread as the walk goes, the last
         # ones are inserted by this thread when the walk is done: unpacking them from JSON
-        # costs SQLite three times what `executemany` does, and the share is about what
+        # costs SQLite about twice what `executemany` does, and the share is about what
         # SQLite can insert on the other core while this thread walks (on one core, none)
         handed = int(self.size.movements * HANDED_OVER) if (os.cpu_count() or 1) > 1 else 0
         movement_columns = (

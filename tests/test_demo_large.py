@@ -208,6 +208,27 @@ def test_same_seed_same_plant_and_another_seed_another(plant_file: Path, tmp_pat
     assert _digest(other) != _digest(plant_file)
 
 
+def test_movements_handed_to_the_other_thread_go_in_exactly_as_inserted_here(
+    plant_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With chunks small enough, the first movements go to SQLite's other thread as JSON
+    (as in the full build) and the rest through `executemany`: the same plant either way."""
+    handed: list[int] = []
+    hand_over = demo_large._Bulk._hand_over
+
+    def counted(builder: demo_large._Bulk, table: str, columns: str, rows: list) -> None:
+        handed.append(len(rows))
+        hand_over(builder, table, columns, rows)
+
+    monkeypatch.setattr(demo_large, "CHUNK", 1_000)
+    monkeypatch.setattr(demo_large.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(demo_large._Bulk, "_hand_over", counted)
+    chunked = tmp_path / "chunked.db"
+    build_large(str(chunked), seed=7, size=SMALL)
+    assert handed == [1_000] * int(SMALL.movements * demo_large.HANDED_OVER / 1_000)
+    assert _digest(chunked) == _digest(plant_file)
+
+
 def test_services_post_and_close_on_the_large_plant(room: Storeroom) -> None:
     """A completed WO with parts still out is settled and closed through the services."""
 
