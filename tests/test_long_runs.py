@@ -5,9 +5,7 @@
   10 otherwise): every key a terminal was told is posted is in the ledger exactly once
   with the movements it was told, no refused key left a trace, no terminal ever saw
   "database is locked" (or any failure but the two refusals the rules give), `check` is
-  clean and no stock is negative. On PostgreSQL the same run takes a third of that time
-  (20 s under CI): the server serialises writers under one advisory lock, so a longer
-  run adds posts, not interleavings.
+  clean and no stock is negative. The same on PostgreSQL.
 - A posting stream is killed with SIGKILL at a random moment fifty times (SQLite; a
   child forked per round, so no import time; one round in five may die while still
   opening the file): the file always opens, `check` is clean, what is there is a whole
@@ -79,7 +77,6 @@ def test_eight_terminals_for_a_minute_lose_nothing_and_count_nothing_twice(
         f"S{n}": plant.wo_in_progress(dict.fromkeys(PARTS, "100000"), f"Soak S{n}")
         for n in range(TERMINALS)
     }
-    seconds = SOAK_SECONDS if backend == "sqlite" else SOAK_SECONDS / 3
     before = store.read(movement_count)
     store.db.dispose()  # the workers open the file themselves
 
@@ -89,7 +86,7 @@ def test_eight_terminals_for_a_minute_lose_nothing_and_count_nothing_twice(
     processes = [
         FORK.Process(
             target=poster.soak,
-            args=(str(db_path), terminal, number, PARTS, bins, seconds, n, results),
+            args=(str(db_path), terminal, number, PARTS, bins, SOAK_SECONDS, n, results),
         )
         for n, (terminal, number) in enumerate(work_orders.items())
     ]
@@ -97,7 +94,7 @@ def test_eight_terminals_for_a_minute_lose_nothing_and_count_nothing_twice(
     try:
         for process in processes:
             process.start()
-        answers = collect_slowly(results, TERMINALS, processes, seconds + 60)
+        answers = collect_slowly(results, TERMINALS, processes, SOAK_SECONDS + 60)
     finally:
         finish(processes)
     ran = time.monotonic()
@@ -107,7 +104,7 @@ def test_eight_terminals_for_a_minute_lose_nothing_and_count_nothing_twice(
     refused: Counter[str] = Counter()
     for _, terminal, told, refusals, failures in answers:
         assert failures == [], f"{terminal}: {failures[:5]}"
-        assert told, f"{terminal} posted nothing in {seconds} s"
+        assert told, f"{terminal} posted nothing in {SOAK_SECONDS} s"
         assert not posted.keys() & told.keys()
         posted.update(told)
         refused.update(refusals.values())
@@ -121,7 +118,7 @@ def test_eight_terminals_for_a_minute_lose_nothing_and_count_nothing_twice(
     assert store.read(ledger.check) == ([], [])
     assert store.read(negative_stock) == []
     print(  # noqa: T201 - the figures of the run, shown with -s
-        f"\n{backend}: {len(posted)} posts in {seconds:.0f} s by {TERMINALS} terminals, "
+        f"\n{backend}: {len(posted)} posts in {SOAK_SECONDS:.0f} s by {TERMINALS} terminals, "
         f"refused {dict(refused)}; started {started - began:.1f} s, ran {ran - started:.1f} s, "
         f"checked {time.monotonic() - ran:.1f} s"
     )
