@@ -202,6 +202,8 @@ CREW = 150  # technicians of the large plant who book labour (badges 7001...)
 _FIRST = ("Lena", "Omar", "Piotr", "Grace", "Kenji", "Sofia", "Yusuf", "Marta", "Ravi", "Eva")
 _LAST = ("Adler", "Bianchi", "Chen", "Dubois", "Eriksen", "Fischer", "Garcia", "Hughes")
 OPEN_STATUSES = ("requested", "approved", "scheduled", "in_progress", "on_hold", "postponed")
+# what plan_costs is told of each WO worked or waiting, in this order
+WAITING_COLUMNS = ("id", "status", "asset_id", "parts_cost", "closed_at", "wo_type")
 
 
 _NET = "CASE WHEN mv.kind = 'reversal' THEN -1 ELSE 1 END"
@@ -268,8 +270,8 @@ class CostPlan:
 def plan_costs(worked: list[tuple[int, str, str]], wos: list[tuple], seed: int = 7) -> CostPlan:
     """The drawing half of `bulk_costs`, needing no database: `worked` is each started WO's
     (id, wo_type, actual_start) in order of its start (then id), `wos` each WO worked or
-    waiting (id, status, asset_id, parts_cost, closed_at, wo_type) in order of id. The large
-    build draws it while SQLite builds the movement indexes on another thread."""
+    waiting (WAITING_COLUMNS) in order of id. The large build draws it while SQLite builds
+    the movement indexes on another thread."""
     rng = random.Random(f"costs:{seed}")
     uuid_at = uuid7_maker(rng.getrandbits)
 

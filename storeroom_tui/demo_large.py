@@ -383,7 +383,7 @@ class _Bulk:
                     movement_indexes = [sql for _, table, sql in indexes if table == "movement"]
                     self._pending.append(pool.submit(self._create, movement_indexes))
                     tables = self._work_order_rows()
-                    cost_plan = self._cost_plan(tables[0][2])
+                    cost_plan = self._cost_plan(*tables[0][1:])
                     for job in self._pending:
                         job.result()
                 except BaseException:
@@ -429,18 +429,23 @@ class _Bulk:
         assert self._pool is not None  # only while `build` runs
         self._pending.append(self._pool.submit(self.db.execute, sql, (text,)))
 
-    def _cost_plan(self, work_orders: list[tuple]) -> demo_costs.CostPlan:
+    def _cost_plan(self, columns: str, work_orders: list[tuple]) -> demo_costs.CostPlan:
         """`demo_costs.plan_costs` from the rows of the work orders, before they are written."""
+        at = {name: place for place, name in enumerate(columns.split(", "))}
+        wo_id, status, started = at["id"], at["status"], at["actual_start"]
         worked = sorted(
-            ((row[0], row[6], row[13]) for row in work_orders if row[13] is not None),
-            key=lambda started: (started[2], started[0]),
+            (
+                (row[wo_id], row[at["wo_type"]], row[started])
+                for row in work_orders
+                if row[started] is not None
+            ),
+            key=lambda start: (start[2], start[0]),
         )
         waiting = [
-            (row[0], row[8], row[4], row[15], row[18], row[6])
-            for row in work_orders
-            if row[13] is not None or row[8] in demo_costs.OPEN_STATUSES
+            tuple(row[at[name]] for name in demo_costs.WAITING_COLUMNS)
+            for row in sorted(work_orders, key=lambda row: row[wo_id])
+            if row[started] is not None or row[status] in demo_costs.OPEN_STATUSES
         ]
-        waiting.sort(key=lambda row: row[0])
         return demo_costs.plan_costs(worked, waiting)
 
     def _insert(self, table: str, columns: str, rows: list[tuple]) -> None:
